@@ -1,0 +1,46 @@
+package io.camelllmproxy;
+
+import io.camelllmproxy.config.GatewayConfiguration;
+import io.camelllmproxy.registry.bootstrap.BootstrapException;
+import org.apache.camel.main.Main;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Starts the gateway with Camel Main. Configuration and wiring live in {@link GatewayConfiguration}. */
+public final class LlmProxyApplication {
+
+    private LlmProxyApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = create();
+        int status;
+        try {
+            status = main.run(args);
+        } catch (Exception e) {
+            // A configuration mistake (bad bootstrap file, unreadable secret) is told in one line, not a stack trace.
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof BootstrapException)) {
+                cause = cause.getCause();
+            }
+            System.err.println("camel-llm-proxy did not start: " + cause.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /**
+     * A Camel Main reading {@code ./application.properties} and {@code ./routes} when they exist (so a user
+     * edits them without rebuilding), else the copies packaged in the jar.
+     */
+    public static Main create() {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(Files.isRegularFile(Path.of("application.properties"))
+                ? "file:application.properties" : "classpath:application.properties");
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.configure().addConfiguration(new GatewayConfiguration());
+        return main;
+    }
+}

@@ -1,0 +1,36 @@
+package io.camelllmproxy.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.transform.WireTransformer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/** Answers a non-streaming request with the transformed upstream body and the headers a client may see. */
+public class CompletionResponder implements Processor {
+
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        byte[] upstreamBody;
+        try (InputStream in = message.getBody(InputStream.class)) {
+            upstreamBody = in == null ? new byte[0] : in.readAllBytes();
+        }
+        WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+        byte[] body = transformer.response(upstreamBody,
+                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
+                exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class);
+        Map<String, String> relayed = UpstreamHeaders.relayed(message);
+        message.removeHeaders("*");
+        relayed.forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        message.setBody(body);
+    }
+}

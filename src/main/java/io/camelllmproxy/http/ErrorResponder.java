@@ -1,0 +1,63 @@
+package io.camelllmproxy.http;
+
+import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.stream.StreamSession;
+import io.camelllmproxy.transform.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a failed request in the OpenAI error shape. Before the first byte of a stream that is an
+ * ordinary HTTP error; after it, one in-band {@code data: {"error":...}} event, {@code [DONE]}, and the end.
+ */
+public class ErrorResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OpenAiError error = ErrorMapping.toOpenAi(failure);
+        log(exchange, failure, error);
+        StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
+        Message message = exchange.getMessage();
+        if (session != null && (error == null || session.isClientGone() || !session.releaseUncommitted())) {
+            if (error != null && !session.isClientGone()) {
+                try {
+                    session.sendData(Json.compactString(error.toJson()));
+                    session.sendDone();
+                } catch (java.io.IOException e) {
+                    // the client left while the error was written
+                }
+            }
+            session.abortUpstream();
+            session.end();
+            message.setBody(null);
+            return;
+        }
+        if (error == null) {
+            error = OpenAiError.of(499, OpenAiError.INVALID_REQUEST, "client_closed_request", "The client closed the request");
+        }
+        message.removeHeaders("*");
+        error.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(error.toBytes());
+    }
+
+    private static void log(Exchange exchange, Throwable failure, OpenAiError error) {
+        String route = exchange.getFromRouteId();
+        if (error == null) {
+            LOG.debug("[{}] client closed the connection", route);
+        } else if (ErrorMapping.unexpected(error)) {
+            LOG.error("[{}] unexpected failure", route, failure);
+        } else if (error.status() >= 500) {
+            LOG.warn("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
+        } else {
+            LOG.debug("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
+        }
+    }
+}

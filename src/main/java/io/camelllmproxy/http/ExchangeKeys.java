@@ -1,0 +1,27 @@
+package io.camelllmproxy.http;
+
+/** Names of the exchange variables the routes pass between steps (YAML refers to them by these names). */
+public final class ExchangeKeys {
+
+    /** The validated client request, a Jackson {@code ObjectNode}. */
+    public static final String CHAT_REQUEST = "chatRequest";
+    /** The model name the client asked for. */
+    public static final String MODEL_NAME = "modelName";
+    /** Whether the client asked for a stream ({@code "stream": true}). */
+    public static final String STREAM = "stream";
+    /** The resolved {@code ModelTarget}: model row, provider row and decrypted key. */
+    public static final String TARGET = "target";
+    /** The wire schema id the dispatch {@code choice} switches on. */
+    public static final String WIRE_SCHEMA = "wireSchema";
+    /** The {@code WireTransformer} the dispatch chose. */
+    public static final String TRANSFORMER = "transformer";
+    /** The {@code UpstreamRequest} the transformer built. */
+    public static final String UPSTREAM_REQUEST = "upstreamRequest";
+    /** The client's Vert.x response, captured before any step can replace the message. */
+    public static final String CLIENT_RESPONSE = "clientResponse";
+    /** The {@code StreamSession} of a streaming request. */
+    public static final String STREAM_SESSION = "streamSession";
+
+    private ExchangeKeys() {
+    }
+}

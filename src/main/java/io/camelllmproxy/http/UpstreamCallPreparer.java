@@ -1,0 +1,24 @@
+package io.camelllmproxy.http;
+
+import io.camelllmproxy.transform.UpstreamRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Puts exactly the upstream request's URL, headers and body on the message for camel-http. The route has
+ * removed every inbound header before this step, so no client header (its Authorization above all)
+ * reaches the provider.
+ */
+public class UpstreamCallPreparer implements Processor {
+
+    @Override
+    public void process(Exchange exchange) {
+        UpstreamRequest request = exchange.getVariable(ExchangeKeys.UPSTREAM_REQUEST, UpstreamRequest.class);
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_URI, request.url());
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        request.headers().forEach(message::setHeader);
+        message.setBody(request.body());
+    }
+}

@@ -1,0 +1,32 @@
+package io.camelllmproxy.http;
+
+import org.apache.camel.Message;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The upstream response headers a client may see. Everything else (hop-by-hop headers, cookies, the
+ * provider's organisation and account headers) stays at the gateway.
+ */
+public final class UpstreamHeaders {
+
+    private static final String RATE_LIMIT_PREFIX = "x-ratelimit-";
+    private static final java.util.Set<String> RELAYED = java.util.Set.of(
+            "retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms");
+
+    private UpstreamHeaders() {
+    }
+
+    public static Map<String, String> relayed(Message message) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if ((RELAYED.contains(name) || name.startsWith(RATE_LIMIT_PREFIX)) && header.getValue() != null) {
+                out.put(name, header.getValue().toString());
+            }
+        }
+        return out;
+    }
+}

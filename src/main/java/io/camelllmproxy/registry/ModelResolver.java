@@ -1,0 +1,98 @@
+package io.camelllmproxy.registry;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.crypto.CredentialCipher;
+import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.transform.Json;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Answers "which model and provider does this name mean" from an in-memory snapshot, so a request costs
+ * no database round trip. The registry-refresh route replaces the snapshot every few seconds, which
+ * bounds how stale an answer can be.
+ */
+public class ModelResolver {
+
+    private final RegistryRows rows;
+    private final long firstLoadWaitMillis;
+    private final CountDownLatch firstLoad = new CountDownLatch(1);
+    private volatile RegistryIndex index = RegistryIndex.empty();
+
+    public ModelResolver(CredentialCipher cipher, long firstLoadWaitMillis) {
+        this.rows = new RegistryRows(cipher);
+        this.firstLoadWaitMillis = firstLoadWaitMillis;
+    }
+
+    /** Called by the registry-refresh route with the rows of {@code sql/registry-snapshot.sql}. */
+    public void refresh(List<Map<String, Object>> registryRows) {
+        index = new RegistryIndex(rows.toTargets(registryRows));
+        firstLoad.countDown();
+    }
+
+    public RegistryIndex index() {
+        awaitFirstLoad();
+        return index;
+    }
+
+    public ModelTarget resolve(String name) {
+        RegistryIndex current = index();
+        RegistryIndex.Match match = current.match(name);
+        if (match.ambiguous()) {
+            String names = match.candidates().stream().map(ModelTarget::qualifiedName)
+                    .collect(Collectors.joining(", "));
+            throw GatewayException.badRequest("model_ambiguous", "model",
+                    "The model '" + name + "' matches models of several providers; use one of: " + names);
+        }
+        if (!match.found()) {
+            Optional<ModelTarget> disabled = current.disabled(name);
+            String message = disabled.isPresent()
+                    ? "The model '" + name + "' is disabled" + (disabled.get().providerEnabled() ? "" : " (its provider is disabled)")
+                    : "The model '" + name + "' does not exist";
+            throw new GatewayException(new OpenAiError(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model",
+                    message, null));
+        }
+        ModelTarget target = match.candidates().get(0);
+        if (target.credentialError() != null) {
+            throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_credentials_unreadable",
+                    "The API key stored for provider '" + target.providerName() + "' cannot be decrypted ("
+                            + target.credentialError() + "); check AUTH_ENCRYPTION_SECRET"));
+        }
+        return target;
+    }
+
+    /** The body of {@code GET /v1/models}: each id is a name that resolves to exactly that model. */
+    public ObjectNode modelList() {
+        RegistryIndex current = index();
+        ObjectNode root = Json.MAPPER.createObjectNode().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (ModelTarget t : current.servable()) {
+            data.addObject()
+                    .put("id", current.publicName(t))
+                    .put("object", "model")
+                    .put("created", t.createdEpochSeconds())
+                    .put("owned_by", t.providerName());
+        }
+        return root;
+    }
+
+    private void awaitFirstLoad() {
+        try {
+            if (!firstLoad.await(firstLoadWaitMillis, TimeUnit.MILLISECONDS)) {
+                throw new GatewayException(OpenAiError.of(503, OpenAiError.SERVER_ERROR, "registry_unavailable",
+                        "The model registry has not been loaded yet; try again shortly"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(OpenAiError.of(503, OpenAiError.SERVER_ERROR, "registry_unavailable",
+                    "Interrupted while waiting for the model registry"));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.camelllmproxy.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.transform.WireSchema;
+
+/**
+ * One enabled model with the provider row it belongs to: everything a transformer needs to build the
+ * upstream call. {@code apiKey} is the decrypted key; {@code credentialError} says why it could not be
+ * decrypted, in which case the request must fail rather than go out without credentials.
+ */
+public record ModelTarget(
+        String modelRowId,
+        String modelId,
+        String modelName,
+        String modelAlias,
+        long createdEpochSeconds,
+        boolean enabled,
+        String providerId,
+        String providerName,
+        String providerType,
+        String apiBase,
+        String apiVersion,
+        ObjectNode config,
+        Double defaultTemperature,
+        Integer defaultMaxTokens,
+        boolean providerEnabled,
+        String apiKey,
+        String credentialError) {
+
+    /** {@code provider name/model_id}: the name that tells apart models of the same id on two providers. */
+    public String qualifiedName() {
+        return providerName + "/" + modelId;
+    }
+
+    public boolean servable() {
+        return enabled && providerEnabled;
+    }
+
+    public WireSchema wireSchema() {
+        return WireSchema.of(providerType, apiBase);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelTarget[" + qualifiedName() + ", row " + modelRowId + ", type " + providerType
+                + ", key " + (apiKey == null ? "none" : "set") + "]";
+    }
+}

@@ -1,0 +1,60 @@
+package io.camelllmproxy.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+/** The registry's connection pool and its schema migrations, for H2 and PostgreSQL alike. */
+public final class RegistryDatabase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryDatabase.class);
+
+    private RegistryDatabase() {
+    }
+
+    public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("llm-registry");
+        if (isPostgres(url)) {
+            // Lets plain string parameters land in json and timestamptz columns, as ContextForge's schema has them.
+            config.addDataSourceProperty("stringtype", "unspecified");
+        }
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * Applies the migrations. The history table has its own name so it never meets ContextForge's, and a
+     * database that already holds tables is baselined at version 0 so that V1 runs and, being
+     * {@code IF NOT EXISTS} throughout, leaves existing tables as they are.
+     */
+    public static void migrate(DataSource dataSource, String url) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/" + (isPostgres(url) ? "postgresql" : "h2"))
+                .table("llm_proxy_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+        MigrateResult result = flyway.migrate();
+        LOG.info("Registry schema at version {} ({} migrations applied now)",
+                flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
+                result.migrationsExecuted);
+    }
+
+    public static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    public static boolean isEmbedded(String url) {
+        return url.startsWith("jdbc:h2:");
+    }
+}

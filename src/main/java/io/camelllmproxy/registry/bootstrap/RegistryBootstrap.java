@@ -1,0 +1,49 @@
+package io.camelllmproxy.registry.bootstrap;
+
+import io.camelllmproxy.crypto.CredentialCipher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Function;
+
+/** Applies the declarative registry file at start: all of it, or, on any problem, none of it. */
+public final class RegistryBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryBootstrap.class);
+
+    private RegistryBootstrap() {
+    }
+
+    public static void apply(Path file, DataSource dataSource, CredentialCipher cipher,
+                             Function<String, String> environment) {
+        if (!Files.isRegularFile(file)) {
+            LOG.info("No registry bootstrap file at {}; the registry is used as it is", file);
+            return;
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BootstrapException(file + ": cannot be read: " + e.getMessage());
+        }
+        BootstrapParser parser = new BootstrapParser(file.toString(), environment);
+        List<BootstrapEntry> entries = parser.parse(text);
+        parser.warnings().forEach(LOG::warn);
+        try {
+            BootstrapWriter.Outcome outcome = new BootstrapWriter(dataSource, cipher).write(entries);
+            LOG.info("Registry bootstrap {} applied: providers {} added, {} updated; models {} added, {} updated",
+                    file, outcome.providersInserted(), outcome.providersUpdated(), outcome.modelsInserted(),
+                    outcome.modelsUpdated());
+        } catch (SQLException e) {
+            throw new BootstrapException(file + ": the database refused the registry update, nothing was applied: "
+                    + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.camelllmproxy.stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.http.AdmissionControl;
+import io.camelllmproxy.http.ExchangeKeys;
+import io.camelllmproxy.http.UpstreamHeaders;
+import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.transform.WireTransformer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+import java.io.InputStream;
+
+/**
+ * The four steps of the stream route: open a session before the upstream call, attach the upstream
+ * body and commit the SSE head after it, relay each line the splitter hands over, and finish.
+ */
+public final class StreamProcessors {
+
+    /** Variable holding the {@link EventRelay} of the stream. */
+    public static final String RELAY = "eventRelay";
+
+    private final Vertx vertx;
+    private final AdmissionControl admission;
+    private final long heartbeatMillis;
+    private final long drainTimeoutMillis;
+
+    public StreamProcessors(Vertx vertx, AdmissionControl admission, long heartbeatMillis, long drainTimeoutMillis) {
+        this.vertx = vertx;
+        this.admission = admission;
+        this.heartbeatMillis = heartbeatMillis;
+        this.drainTimeoutMillis = drainTimeoutMillis;
+    }
+
+    public Processor start() {
+        return exchange -> {
+            HttpServerResponse response = exchange.getVariable(ExchangeKeys.CLIENT_RESPONSE, HttpServerResponse.class);
+            StreamSession session = new StreamSession(response, vertx, heartbeatMillis, drainTimeoutMillis);
+            if (!admission.onClientGone(response, session::clientGone)) {
+                session.clientGone();
+            }
+            session.startHeartbeat();
+            exchange.setVariable(ExchangeKeys.STREAM_SESSION, session);
+        };
+    }
+
+    public Processor open() {
+        return exchange -> {
+            StreamSession session = session(exchange);
+            Message message = exchange.getMessage();
+            session.attachUpstream(message.getBody(InputStream.class));
+            session.commit(UpstreamHeaders.relayed(message));
+            WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+            exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
+                    exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
+                    exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class))));
+        };
+    }
+
+    public Processor relayLine() {
+        return exchange -> relay(exchange).onLine(exchange.getMessage().getBody(String.class));
+    }
+
+    public Processor finish() {
+        return exchange -> {
+            relay(exchange).onEnd();
+            session(exchange).end();
+            exchange.getMessage().setBody(null);
+        };
+    }
+
+    private static StreamSession session(Exchange exchange) {
+        return exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
+    }
+
+    private static EventRelay relay(Exchange exchange) {
+        return exchange.getVariable(RELAY, EventRelay.class);
+    }
+}

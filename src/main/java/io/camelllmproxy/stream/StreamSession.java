@@ -1,0 +1,213 @@
+package io.camelllmproxy.stream;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One streaming response: the client's Vert.x response, the upstream body being relayed, and the
+ * keep-alive timer. The worker thread relaying events and the event loop running the timer and the
+ * close callback share it, so the writing methods are synchronized.
+ */
+public final class StreamSession {
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final HttpServerResponse response;
+    private final Vertx vertx;
+    private final long heartbeatNanos;
+    private final long drainTimeoutMillis;
+    private long timerId = -1;
+    private volatile long lastWriteNanos = System.nanoTime();
+    private volatile boolean clientGone;
+    private volatile InputStream upstream;
+    private boolean committed;
+    private boolean finished;
+    private CompletableFuture<Void> drained;
+
+    public StreamSession(HttpServerResponse response, Vertx vertx, long heartbeatMillis, long drainTimeoutMillis) {
+        this.response = response;
+        this.vertx = vertx;
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        this.drainTimeoutMillis = drainTimeoutMillis;
+    }
+
+    /** Starts the keep-alive comments that hold proxies open while a slow model has not answered yet. */
+    public void startHeartbeat() {
+        if (heartbeatNanos > 0) {
+            long period = Math.max(1, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2);
+            timerId = vertx.setPeriodic(period, id -> heartbeat());
+        }
+    }
+
+    /** The client went away: stop the upstream at once, without draining the tokens the provider bills. */
+    public void clientGone() {
+        clientGone = true;
+        abortUpstream();
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = drained;
+        }
+        if (waiting != null) {
+            waiting.complete(null);
+        }
+    }
+
+    public boolean isClientGone() {
+        return clientGone;
+    }
+
+    public void attachUpstream(InputStream body) {
+        this.upstream = body;
+        if (clientGone) {
+            abortUpstream();
+        }
+    }
+
+    public synchronized boolean isCommitted() {
+        return committed;
+    }
+
+    /** Sends the 200 and the event-stream headers, once. */
+    public synchronized void commit(Map<String, String> extraHeaders) {
+        if (committed || clientGone) {
+            return;
+        }
+        committed = true;
+        response.setStatusCode(200);
+        response.setChunked(true);
+        extraHeaders.forEach(response::putHeader);
+        response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
+        response.putHeader("Cache-Control", "no-cache");
+        response.putHeader("X-Accel-Buffering", "no");
+    }
+
+    /** Writes {@code data: payload} as one event, waiting while the client reads slower than the model writes. */
+    public void sendData(String payload) throws IOException {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        Buffer event = Buffer.buffer(bytes.length + 8).appendString("data: ").appendBytes(bytes).appendString("\n\n");
+        write(event);
+    }
+
+    public void sendDone() throws IOException {
+        write(Buffer.buffer(DONE));
+    }
+
+    /**
+     * Gives the response back for an ordinary HTTP error when nothing has been sent yet: stops the
+     * keep-alive timer so it cannot commit a 200 meanwhile. False when the stream is already under way.
+     */
+    public synchronized boolean releaseUncommitted() {
+        if (committed) {
+            return false;
+        }
+        finished = true;
+        cancelHeartbeat();
+        return true;
+    }
+
+    /** Ends the response if nothing has yet; safe to call more than once and after the client left. */
+    public synchronized void end() {
+        cancelHeartbeat();
+        if (!finished) {
+            finished = true;
+            if (!response.ended()) {
+                try {
+                    response.end();
+                } catch (IllegalStateException e) {
+                    // the connection is already closed; nothing is left to end
+                }
+            }
+        }
+        if (clientGone) {
+            abortUpstream();
+        }
+    }
+
+    /** Stops reading the upstream without draining it, e.g. after an error mid-stream. */
+    public void abortUpstream() {
+        InputStream body = upstream;
+        if (body == null) {
+            return;
+        }
+        try {
+            if (body instanceof EofSensorInputStream eof) {
+                eof.abort();
+            } else {
+                body.close();
+            }
+        } catch (IOException e) {
+            // the connection is being discarded either way
+        }
+    }
+
+    private void cancelHeartbeat() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+    }
+
+    private void write(Buffer buffer) throws IOException {
+        CompletableFuture<Void> waitFor = null;
+        synchronized (this) {
+            if (clientGone || finished) {
+                throw new ClientGoneException();
+            }
+            response.write(buffer);
+            lastWriteNanos = System.nanoTime();
+            if (response.writeQueueFull()) {
+                drained = new CompletableFuture<>();
+                waitFor = drained;
+                CompletableFuture<Void> target = drained;
+                response.drainHandler(v -> target.complete(null));
+            }
+        }
+        if (waitFor != null) {
+            awaitDrain(waitFor);
+        }
+    }
+
+    private void awaitDrain(CompletableFuture<Void> waitFor) throws IOException {
+        try {
+            waitFor.get(drainTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            clientGone();
+            throw new IOException("the client read nothing for " + drainTimeoutMillis + " ms; stream abandoned");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the client to read");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        } finally {
+            synchronized (this) {
+                drained = null;
+            }
+        }
+        if (clientGone) {
+            throw new ClientGoneException();
+        }
+    }
+
+    private synchronized void heartbeat() {
+        if (finished || clientGone || System.nanoTime() - lastWriteNanos < heartbeatNanos) {
+            return;
+        }
+        if (!committed) {
+            commit(Map.of());
+        }
+        response.write(Buffer.buffer(KEEP_ALIVE));
+        lastWriteNanos = System.nanoTime();
+    }
+}

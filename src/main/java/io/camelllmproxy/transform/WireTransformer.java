@@ -1,0 +1,26 @@
+package io.camelllmproxy.transform;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.registry.ModelTarget;
+
+/**
+ * Translation between the OpenAI chat-completions API the clients speak and one provider wire schema.
+ * Plain Java, JSON in and JSON out, with no Camel types, so each schema is tested from fixtures alone.
+ */
+public interface WireTransformer {
+
+    /** The upstream call for a validated client request. The transformer may reuse {@code request}'s nodes. */
+    UpstreamRequest request(ObjectNode request, ModelTarget target);
+
+    /** A successful upstream body as an OpenAI {@code chat.completion} body. */
+    byte[] response(byte[] upstreamBody, ObjectNode request, ModelTarget target);
+
+    /** The per-stream state that turns upstream events into OpenAI chunks. */
+    StreamTranslator stream(ObjectNode request, ModelTarget target);
+
+    /** An upstream error response (status >= 400) as an OpenAI error with the same status. */
+    default OpenAiError error(int status, byte[] upstreamBody, ModelTarget target) {
+        return UpstreamErrors.fromBody(status, upstreamBody, target.apiKey());
+    }
+}
