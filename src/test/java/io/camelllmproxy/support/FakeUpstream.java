@@ -1,0 +1,165 @@
+package io.camelllmproxy.support;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-process provider on loopback (Vert.x) that records every request it receives and answers with
+ * whatever the test scripted: a JSON body, a paced SSE stream, or silence. It also notices when the
+ * gateway drops a stream's connection before the stream ended.
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+    /** One request as the upstream saw it. */
+    public record Received(String method, String path, String query, MultiMap headers, String body) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** What to answer. */
+    public sealed interface Reply permits Json, Sse, Silence {
+    }
+
+    public record Json(int status, String body, Map<String, String> headers) implements Reply {
+    }
+
+    /** Each event sent {@code intervalMs} after the previous one (the first after the head); {@code breakAfter} >= 0 resets the connection after that many. */
+    public record Sse(List<String> events, long intervalMs, int breakAfter) implements Reply {
+    }
+
+    public record Silence() implements Reply {
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private volatile Reply reply = new Json(200, "{}", Map.of());
+    private volatile CountDownLatch streamCutByGateway = new CountDownLatch(1);
+    private volatile CountDownLatch streamFinished = new CountDownLatch(1);
+
+    public FakeUpstream() throws Exception {
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        server.listen(0, "127.0.0.1").onComplete(ar -> {
+            if (ar.succeeded()) {
+                listening.complete(null);
+            } else {
+                listening.completeExceptionally(ar.cause());
+            }
+        });
+        listening.get(10, TimeUnit.SECONDS);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    }
+
+    public void reply(Reply next) {
+        streamCutByGateway = new CountDownLatch(1);
+        streamFinished = new CountDownLatch(1);
+        this.reply = next;
+    }
+
+    public void replyJson(int status, String body) {
+        reply(new Json(status, body, Map.of()));
+    }
+
+    public void replySse(List<String> events, long intervalMs) {
+        reply(new Sse(events, intervalMs, -1));
+    }
+
+    /** The next request, waiting for it; fails the test when none arrives. */
+    public Received take() throws InterruptedException {
+        Received r = received.poll(10, TimeUnit.SECONDS);
+        if (r == null) {
+            throw new AssertionError("the fake upstream received no request");
+        }
+        return r;
+    }
+
+    public boolean receivedNothing() {
+        return received.isEmpty();
+    }
+
+    /** Waits until the gateway closed a stream's connection before the stream was over. */
+    public boolean awaitStreamCut(long millis) throws InterruptedException {
+        return streamCutByGateway.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean streamFinished() {
+        return streamFinished.getCount() == 0;
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            received.add(new Received(request.method().name(), request.path(), request.query(),
+                    MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString()));
+            Reply current = reply;
+            HttpServerResponse response = request.response();
+            if (current instanceof Json json) {
+                response.setStatusCode(json.status()).putHeader("Content-Type", "application/json");
+                json.headers().forEach(response::putHeader);
+                response.end(json.body());
+            } else if (current instanceof Sse sse) {
+                stream(response, sse);
+            }
+        });
+    }
+
+    private void stream(HttpServerResponse response, Sse sse) {
+        CountDownLatch cut = streamCutByGateway;
+        CountDownLatch finished = streamFinished;
+        response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream");
+        response.closeHandler(v -> {
+            if (finished.getCount() > 0) {
+                cut.countDown();
+            }
+        });
+        response.write("");
+        schedule(response, sse, 0, finished);
+    }
+
+    private void schedule(HttpServerResponse response, Sse sse, int index, CountDownLatch finished) {
+        if (sse.intervalMs() <= 0) {
+            sendNext(response, sse, index, finished);
+        } else {
+            vertx.setTimer(sse.intervalMs(), id -> sendNext(response, sse, index, finished));
+        }
+    }
+
+    private void sendNext(HttpServerResponse response, Sse sse, int index, CountDownLatch finished) {
+        if (response.closed()) {
+            return;
+        }
+        if (index == sse.breakAfter()) {
+            finished.countDown();
+            response.reset();
+            return;
+        }
+        if (index >= sse.events().size()) {
+            finished.countDown();
+            response.end();
+            return;
+        }
+        response.write("data: " + sse.events().get(index) + "\n\n");
+        schedule(response, sse, index + 1, finished);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,158 @@
+package io.camelllmproxy.support;
+
+import io.camelllmproxy.LlmProxyApplication;
+import org.apache.camel.main.Main;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The whole gateway as a user runs it (Camel Main, the YAML routes of ./routes, application.properties)
+ * on a free port, with a fresh database, a bootstrap file written by the test, and any property overridden.
+ */
+public final class GatewayHarness implements AutoCloseable {
+
+    public static final String SECRET = "test-encryption-secret";
+
+    private final Main main;
+    private final int port;
+    private final TestDatabase database;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayHarness(Main main, int port, TestDatabase database) {
+        this.main = main;
+        this.port = port;
+        this.database = database;
+    }
+
+    public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
+        TestDatabase database = TestDatabase.create();
+        Path dir = Files.createTempDirectory("llm-proxy-test");
+        Path bootstrap = dir.resolve("registry.yaml");
+        Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
+        int port = freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("camel.server.port", String.valueOf(port));
+        props.put("llm.db.url", database.url());
+        props.put("llm.db.user", database.user());
+        props.put("llm.db.password", database.password());
+        props.put("llm.registry.bootstrap", bootstrap.toString());
+        props.put("llm.registry.refresh-ms", "200");
+        props.put("llm.crypto.secret", SECRET);
+        props.put("llm.crypto.secret-file", dir.resolve("secret").toString());
+        props.put("camel.main.shutdownTimeout", "2");
+        props.putAll(overrides);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        Main main = LlmProxyApplication.create();
+        main.setOverrideProperties(properties);
+        main.start();
+        GatewayHarness harness = new GatewayHarness(main, port, database);
+        harness.awaitRegistry();
+        return harness;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> postJson(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A line of a streamed response and when it arrived. */
+    public record TimedLine(long atMillis, String line) {
+    }
+
+    /** Streams a request and stamps every line as it arrives. */
+    public StreamedResponse postStreaming(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long start = System.nanoTime();
+        HttpResponse<java.util.stream.Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
+        List<TimedLine> lines = new ArrayList<>();
+        response.body().forEach(line -> lines.add(new TimedLine((System.nanoTime() - start) / 1_000_000, line)));
+        return new StreamedResponse(response.statusCode(), response.headers(), lines);
+    }
+
+    public record StreamedResponse(int status, java.net.http.HttpHeaders headers, List<TimedLine> lines) {
+        public List<TimedLine> dataLines() {
+            return lines.stream().filter(l -> l.line().startsWith("data: ")).toList();
+        }
+
+        public List<String> data() {
+            return dataLines().stream().map(l -> l.line().substring(6)).toList();
+        }
+    }
+
+    /** Waits (bounded) until the registry snapshot has been loaded, so tests start on a served registry. */
+    private void awaitRegistry() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> models = get("/v1/models");
+            if (models.statusCode() == 200) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("the gateway did not serve /v1/models in time");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+
+    public static String provider(String name, String type, String apiBase, String apiKey, String extra,
+                                  String... modelLines) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("  - name: ").append(name).append('\n')
+                .append("    provider_type: ").append(type).append('\n')
+                .append("    api_base: ").append(apiBase).append('\n');
+        if (apiKey != null) {
+            yaml.append("    api_key: ").append(apiKey).append('\n');
+        }
+        if (extra != null) {
+            yaml.append(extra);
+        }
+        yaml.append("    models:\n");
+        for (String model : modelLines) {
+            yaml.append("      - ").append(model).append('\n');
+        }
+        return yaml.toString();
+    }
+}
