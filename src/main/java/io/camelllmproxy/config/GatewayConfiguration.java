@@ -86,7 +86,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000));
         registry.bind("streamStart", streams.start());
         registry.bind("streamOpen", streams.open());
-        registry.bind("streamRelayLine", streams.relayLine());
+        registry.bind("streamEvents", streams);
+        registry.bind("streamRelayEvent", streams.relayEvent());
         registry.bind("streamFinish", streams.finish());
     }
 

@@ -15,8 +15,8 @@ import org.apache.camel.Processor;
 import java.io.InputStream;
 
 /**
- * The four steps of the stream route: open a session before the upstream call, attach the upstream
- * body and commit the SSE head after it, relay each line the splitter hands over, and finish.
+ * The steps of the stream route: open a session before the upstream call, attach the upstream body and
+ * commit the SSE head after it, split the body into events, relay each event, and finish.
  */
 public final class StreamProcessors {
 
@@ -60,8 +60,13 @@ public final class StreamProcessors {
         };
     }
 
-    public Processor relayLine() {
-        return exchange -> relay(exchange).onLine(exchange.getMessage().getBody(String.class));
+    /** The split expression: the upstream body as an iterator of events, read as they arrive. */
+    public java.util.Iterator<String> events(Exchange exchange) {
+        return new SseEventReader(exchange.getMessage().getBody(InputStream.class));
+    }
+
+    public Processor relayEvent() {
+        return exchange -> relay(exchange).onEvent(exchange.getMessage().getBody(String.class));
     }
 
     public Processor finish() {

@@ -44,7 +44,9 @@ public final class FakeUpstream implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+    private final Map<HttpServerResponse, io.vertx.core.http.HttpConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final List<Long> sentAtNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Reply reply = new Json(200, "{}", Map.of());
     private volatile CountDownLatch streamCutByGateway = new CountDownLatch(1);
     private volatile CountDownLatch streamFinished = new CountDownLatch(1);
@@ -67,6 +69,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     public void reply(Reply next) {
+        sentAtNanos.clear();
         streamCutByGateway = new CountDownLatch(1);
         streamFinished = new CountDownLatch(1);
         this.reply = next;
@@ -87,6 +90,11 @@ public final class FakeUpstream implements AutoCloseable {
             throw new AssertionError("the fake upstream received no request");
         }
         return r;
+    }
+
+    /** When each event of the latest stream was written (System.nanoTime, the test's own clock). */
+    public List<Long> sentAtNanos() {
+        return List.copyOf(sentAtNanos);
     }
 
     public boolean receivedNothing() {
@@ -113,6 +121,7 @@ public final class FakeUpstream implements AutoCloseable {
                 json.headers().forEach(response::putHeader);
                 response.end(json.body());
             } else if (current instanceof Sse sse) {
+                connections.put(response, request.connection());
                 stream(response, sse);
             }
         });
@@ -145,7 +154,8 @@ public final class FakeUpstream implements AutoCloseable {
         }
         if (index == sse.breakAfter()) {
             finished.countDown();
-            response.reset();
+            // closes the connection after flushing what was written, without the terminating chunk
+            connections.get(response).close();
             return;
         }
         if (index >= sse.events().size()) {
@@ -154,6 +164,7 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         response.write("data: " + sse.events().get(index) + "\n\n");
+        sentAtNanos.add(System.nanoTime());
         schedule(response, sse, index + 1, finished);
     }
 

@@ -88,18 +88,40 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     /** A line of a streamed response and when it arrived. */
-    public record TimedLine(long atMillis, String line) {
+    public record TimedLine(long atMillis, long atNanos, String line) {
     }
 
-    /** Streams a request and stamps every line as it arrives. */
+    /**
+     * Streams a request and stamps every line as it arrives. Bytes are read as they come (not through a
+     * Reader, which would wait for more input before handing over a complete line).
+     */
     public StreamedResponse postStreaming(String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long start = System.nanoTime();
-        HttpResponse<java.util.stream.Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         List<TimedLine> lines = new ArrayList<>();
-        response.body().forEach(line -> lines.add(new TimedLine((System.nanoTime() - start) / 1_000_000, line)));
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        try (java.io.InputStream in = response.body()) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                long now = System.nanoTime();
+                long at = (now - start) / 1_000_000;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == '\n') {
+                        lines.add(new TimedLine(at, now, line.toString(StandardCharsets.UTF_8)));
+                        line.reset();
+                    } else {
+                        line.write(chunk[i]);
+                    }
+                }
+            }
+        }
+        if (line.size() > 0) {
+            lines.add(new TimedLine((System.nanoTime() - start) / 1_000_000, System.nanoTime(), line.toString(StandardCharsets.UTF_8)));
+        }
         return new StreamedResponse(response.statusCode(), response.headers(), lines);
     }
 

@@ -1,0 +1,175 @@
+package io.camelllmproxy.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelllmproxy.support.FakeUpstream;
+import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.GatewayHarness.StreamedResponse;
+import io.camelllmproxy.transform.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static io.camelllmproxy.support.GatewayHarness.provider;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Streaming through the gateway: incremental delivery, termination, errors on both sides of the head, disconnects. */
+class StreamingRouteTest {
+
+    static final String REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
+    static FakeUpstream upstream;
+    static GatewayHarness gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new FakeUpstream();
+        gateway = GatewayHarness.start("providers:\n" + provider("local", "openai_compatible", upstream.baseUrl(),
+                "sk-stream", null, "{model_id: gpt-4o-mini, model_name: Mini}"),
+                Map.of("llm.stream.heartbeat-ms", "400", "llm.upstream.read-timeout-ms", "3000"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        upstream.close();
+    }
+
+    static List<String> chunks(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"tok" + i + "\"},\"finish_reason\":null}]}").toList();
+    }
+
+    @Test
+    void eventsReachTheClientAsTheyArriveUpstream() throws Exception {
+        List<String> events = new ArrayList<>(chunks(8));
+        events.add("[DONE]");
+        upstream.replySse(events, 150);
+
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+
+        assertEquals(200, response.status());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        assertEquals("no-cache", response.headers().firstValue("cache-control").orElse(null));
+        assertEquals("no", response.headers().firstValue("x-accel-buffering").orElse(null));
+        assertEquals(events, response.data(), "every event, unchanged and in order, then [DONE] once");
+        List<GatewayHarness.TimedLine> lines = response.dataLines();
+        long spread = lines.get(lines.size() - 1).atMillis() - lines.get(0).atMillis();
+        assertTrue(spread >= 600, "8 events 150 ms apart must arrive spread over time, not at once: " + spread + " ms");
+        List<Long> sent = upstream.sentAtNanos();
+        for (int i = 0; i + 1 < events.size(); i++) {
+            assertTrue(lines.get(i).atNanos() < sent.get(i + 1), "event " + i
+                    + " must reach the client before the upstream sends the next one, not wait for it");
+        }
+        assertEquals("Bearer sk-stream", upstream.take().header("Authorization"));
+    }
+
+    @Test
+    void aStreamThatEndsWithoutDoneIsClosedWithDone() throws Exception {
+        upstream.replySse(chunks(3), 0);
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        List<String> data = response.data();
+        assertEquals(4, data.size());
+        assertEquals("[DONE]", data.get(3));
+        upstream.take();
+    }
+
+    @Test
+    void anUpstreamErrorBeforeTheFirstByteIsAnOrdinaryHttpError() throws Exception {
+        upstream.reply(new FakeUpstream.Json(429, "{\"error\":{\"message\":\"slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
+                Map.of("Retry-After", "7", "x-ratelimit-remaining-requests", "0")));
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        assertEquals(429, response.status());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        assertEquals("7", response.headers().firstValue("retry-after").orElse(null));
+        assertEquals("0", response.headers().firstValue("x-ratelimit-remaining-requests").orElse(null));
+        JsonNode error = Json.MAPPER.readTree(String.join("", response.lines().stream().map(GatewayHarness.TimedLine::line).toList()));
+        assertEquals("slow down", error.get("error").get("message").asText());
+        upstream.take();
+
+        StreamedResponse unknown = gateway.postStreaming(REQUEST.replace("gpt-4o-mini", "nope"));
+        assertEquals(404, unknown.status());
+    }
+
+    @Test
+    void anUpstreamFailureMidStreamBecomesOneErrorEvent() throws Exception {
+        upstream.reply(new FakeUpstream.Sse(chunks(5), 20, 2));
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        assertEquals(200, response.status());
+        List<String> data = response.data();
+        assertEquals(chunks(5).subList(0, 2), data.subList(0, 2));
+        JsonNode error = Json.MAPPER.readTree(data.get(2)).get("error");
+        assertEquals("upstream_connection_error", error.get("code").asText());
+        assertEquals("[DONE]", data.get(data.size() - 1));
+        assertEquals(4, data.size());
+        upstream.take();
+    }
+
+    @Test
+    void aSilentModelGetsKeepAliveCommentsBeforeItsFirstToken() throws Exception {
+        upstream.replySse(List.of(chunks(1).get(0), "[DONE]"), 1500);
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        long comments = response.lines().stream()
+                .filter(l -> l.line().startsWith(":") && l.atMillis() < response.dataLines().get(0).atMillis()).count();
+        assertTrue(comments >= 1, "a keep-alive comment precedes the first token: " + response.lines());
+        assertEquals(2, response.data().size());
+        upstream.take();
+    }
+
+    @Test
+    void whenTheClientLeavesTheUpstreamConnectionIsCut() throws Exception {
+        upstream.replySse(chunks(100), 100);
+        try (Socket socket = new Socket("127.0.0.1", URI.create(gateway.url("/")).getPort())) {
+            byte[] body = REQUEST.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+                // skip the head until the first event
+            }
+            assertTrue(line != null && line.contains("tok0"));
+        }
+        assertTrue(upstream.awaitStreamCut(2000), "the upstream connection is closed within a second or two of the client's");
+        assertTrue(!upstream.streamFinished(), "the upstream stream was cut, not read to its end");
+        upstream.take();
+    }
+
+    @Test
+    void concurrentStreamsAllCompleteInOrder() throws Exception {
+        upstream.replySse(chunks(20), 25);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        String expected = String.join("", chunks(20).stream().map(c -> "data: " + c + "\n\n").toList()) + "data: [DONE]\n\n";
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.get();
+            assertEquals(200, response.statusCode());
+            assertEquals(expected, response.body());
+        }
+        for (int i = 0; i < 100; i++) {
+            upstream.take();
+        }
+    }
+}
