@@ -38,6 +38,9 @@ public class ErrorResponder implements Processor {
             message.setBody(null);
             return;
         }
+        if (session != null) {
+            session.abortUpstream();
+        }
         if (error == null) {
             error = OpenAiError.of(499, OpenAiError.INVALID_REQUEST, "client_closed_request", "The client closed the request");
         }

@@ -1,6 +1,8 @@
 package io.camelllmproxy.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.UpstreamHeaders;
@@ -52,6 +54,11 @@ public final class StreamProcessors {
             StreamSession session = session(exchange);
             Message message = exchange.getMessage();
             session.attachUpstream(message.getBody(InputStream.class));
+            String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
+            if (contentType.startsWith("application/json")) {
+                throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
+                        "The provider answered a streaming request with " + contentType + " instead of an event stream"));
+            }
             session.commit(UpstreamHeaders.relayed(message));
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
             exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(

@@ -131,6 +131,28 @@ class StreamingRouteTest {
     }
 
     @Test
+    void aModelSilentPastTheReadTimeoutEndsTheCommittedStreamWithAnErrorEvent() throws Exception {
+        upstream.reply(new FakeUpstream.Silence());
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        assertEquals(200, response.status(), "keep-alive comments committed the stream while the model was silent");
+        assertTrue(response.lines().stream().anyMatch(l -> l.line().startsWith(": keep-alive")));
+        List<String> data = response.data();
+        assertEquals(2, data.size(), String.valueOf(data));
+        assertEquals("upstream_timeout", Json.MAPPER.readTree(data.get(0)).get("error").get("code").asText());
+        assertEquals("[DONE]", data.get(1));
+        upstream.take();
+    }
+
+    @Test
+    void aJsonAnswerToAStreamingRequestIsAProtocolError() throws Exception {
+        upstream.replyJson(200, "{\"id\":\"not-a-stream\"}");
+        StreamedResponse response = gateway.postStreaming(REQUEST);
+        assertEquals(502, response.status());
+        assertTrue(response.lines().get(0).line().contains("upstream_protocol_error"));
+        upstream.take();
+    }
+
+    @Test
     void whenTheClientLeavesTheUpstreamConnectionIsCut() throws Exception {
         upstream.replySse(chunks(100), 100);
         try (Socket socket = new Socket("127.0.0.1", URI.create(gateway.url("/")).getPort())) {
