@@ -41,6 +41,12 @@ public final class LlmProxyApplication {
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         main.configure().addConfiguration(new GatewayConfiguration());
+        // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
+        // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.
+        String port = System.getenv("CAMEL_SERVER_PORT");
+        if (port != null && !port.isBlank() && System.getProperty("camel.server.port") == null) {
+            main.addOverrideProperty("camel.server.port", port.trim());
+        }
         return main;
     }
 }

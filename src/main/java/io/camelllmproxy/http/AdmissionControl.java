@@ -69,10 +69,6 @@ public class AdmissionControl implements Handler<RoutingContext> {
         return closeListeners.containsKey(response);
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     /** The Vert.x body limit answers 413 in plain text; this answers it, and other early failures, as JSON. */
     public static Handler<RoutingContext> failureHandler() {
         return ctx -> {

@@ -24,22 +24,17 @@ public class ErrorResponder implements Processor {
         log(exchange, failure, error);
         StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
         Message message = exchange.getMessage();
-        if (session != null && (error == null || session.isClientGone() || !session.releaseUncommitted())) {
-            if (error != null && !session.isClientGone()) {
-                try {
-                    session.sendData(Json.compactString(error.toJson()));
-                    session.sendDone();
-                } catch (java.io.IOException e) {
-                    // the client left while the error was written
-                }
-            }
-            session.abortUpstream();
-            session.end();
-            message.setBody(null);
-            return;
-        }
         if (session != null) {
             session.abortUpstream();
+            if (!session.releaseUncommitted()) {
+                // The SSE head is out: the error can only travel in-band, as one event before the end.
+                if (error != null && !session.isClientGone()) {
+                    sendInBand(session, error);
+                }
+                session.end();
+                message.setBody(null);
+                return;
+            }
         }
         if (error == null) {
             error = OpenAiError.of(499, OpenAiError.INVALID_REQUEST, "client_closed_request", "The client closed the request");
@@ -49,6 +44,15 @@ public class ErrorResponder implements Processor {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(error.toBytes());
+    }
+
+    private static void sendInBand(StreamSession session, OpenAiError error) {
+        try {
+            session.sendData(Json.compactString(error.toJson()));
+            session.sendDone();
+        } catch (java.io.IOException e) {
+            // the client left while the error was being written
+        }
     }
 
     private static void log(Exchange exchange, Throwable failure, OpenAiError error) {

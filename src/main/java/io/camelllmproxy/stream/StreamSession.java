@@ -75,10 +75,6 @@ public final class StreamSession {
         }
     }
 
-    public synchronized boolean isCommitted() {
-        return committed;
-    }
-
     /** Sends the 200 and the event-stream headers, once. */
     public synchronized void commit(Map<String, String> extraHeaders) {
         if (committed || clientGone) {
