@@ -43,7 +43,9 @@ class ChatCompletionsRouteTest {
                 + provider("claude", "anthropic", base, "sk-ant", null, "{model_id: claude-x, model_name: Claude}")
                 + provider("titan", "bedrock", base, "aws-key", null, "{model_id: titan-text, model_name: Titan}")
                 + provider("off-provider", "openai", base, null, "    enabled: false\n",
-                "{model_id: orphan, model_name: Orphan}");
+                "{model_id: orphan, model_name: Orphan}")
+                + provider("rotated-key", "openai", base, "sk-will-be-replaced", null, "{model_id: locked, model_name: Locked}")
+                + provider("editable", "openai", base, null, null, "{model_id: soon-disabled, model_name: Soon}");
         gateway = GatewayHarness.start(registry, Map.of("llm.server.max-body-bytes", "65536",
                 "camel.server.maxBodySize", "65536"));
     }
@@ -190,8 +192,43 @@ class ChatCompletionsRouteTest {
             assertTrue(model.get("created").asLong() > 1_600_000_000L);
             ids.add(model.get("id").asText());
         }
-        assertEquals(Set.of("gpt-4o-mini", "main-openai/shared-model", "second-groq/shared-model", "llama-cold",
-                "claude-x", "titan-text"), ids);
+        assertTrue(ids.containsAll(Set.of("gpt-4o-mini", "main-openai/shared-model", "second-groq/shared-model",
+                "llama-cold", "claude-x", "titan-text", "locked")), String.valueOf(ids));
+        assertFalse(ids.contains("off-model") || ids.contains("orphan") || ids.contains("shared-model"), String.valueOf(ids));
+    }
+
+    @Test
+    void aKeyThatDoesNotDecryptFailsTheRequestInsteadOfSendingItWithout() throws Exception {
+        upstream.replyJson(200, "{}");
+        String foreign = new io.camelllmproxy.crypto.CredentialCipher("some-other-secret").encryptApiKey("sk-other");
+        try (java.sql.Connection c = gateway.database().connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE llm_providers SET api_key = ? WHERE name = 'rotated-key'")) {
+            ps.setString(1, foreign);
+            assertEquals(1, ps.executeUpdate());
+        }
+        String request = "{\"model\":\"locked\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> gateway.postJson("/v1/chat/completions", request).statusCode() == 500);
+        upstream.clearReceived();
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions", request);
+        JsonNode error = Json.MAPPER.readTree(response.body()).get("error");
+        assertEquals("provider_credentials_unreadable", error.get("code").asText());
+        assertFalse(response.body().contains(foreign));
+        assertTrue(upstream.receivedNothing(), "the request was not sent without its key");
+    }
+
+    @Test
+    void aRegistryChangeIsServedWithinTheRefreshPeriod() throws Exception {
+        upstream.replyJson(200, "{}");
+        String request = "{\"model\":\"soon-disabled\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertEquals(200, gateway.postJson("/v1/chat/completions", request).statusCode());
+        upstream.take();
+        try (java.sql.Connection c = gateway.database().connect(); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE llm_models SET enabled = FALSE WHERE model_id = 'soon-disabled'");
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> gateway.postJson("/v1/chat/completions", request).statusCode() == 404);
+        upstream.clearReceived();
     }
 
     @Test

@@ -97,6 +97,11 @@ public final class FakeUpstream implements AutoCloseable {
         return List.copyOf(sentAtNanos);
     }
 
+    /** Forgets what was received so far. */
+    public void clearReceived() {
+        received.clear();
+    }
+
     public boolean receivedNothing() {
         return received.isEmpty();
     }
