@@ -5,8 +5,9 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Installs {@link AdmissionControl} in front of every platform-http route once the HTTP server exists.
- * Order -1000 puts it ahead of the routes' own handlers, body handler included.
+ * Installs {@link AdmissionControl} in front of every platform-http route once the HTTP server exists
+ * (order -1000 puts it ahead of the routes' own handlers, body handler included), and
+ * {@link UnmatchedRequests} behind all of them.
  */
 public class HttpServerSetup implements StartupListener {
 
@@ -29,5 +30,6 @@ public class HttpServerSetup implements StartupListener {
             throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
         }
         router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
+        router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests());
     }
 }

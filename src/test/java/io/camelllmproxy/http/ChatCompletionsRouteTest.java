@@ -181,6 +181,17 @@ class ChatCompletionsRouteTest {
     }
 
     @Test
+    void unknownPathsAndWrongMethodsGetJsonErrors() throws Exception {
+        HttpResponse<String> wrongMethod = gateway.get("/v1/chat/completions");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("POST", wrongMethod.headers().firstValue("allow").orElse(null));
+        assertEquals("method_not_allowed", Json.MAPPER.readTree(wrongMethod.body()).get("error").get("code").asText());
+        HttpResponse<String> missing = gateway.get("/v1/embeddings");
+        assertEquals(404, missing.statusCode());
+        assertEquals("not_found", Json.MAPPER.readTree(missing.body()).get("error").get("code").asText());
+    }
+
+    @Test
     void modelListNamesEachModelByANameThatResolvesToIt() throws Exception {
         HttpResponse<String> response = gateway.get("/v1/models");
         assertEquals(200, response.statusCode());
