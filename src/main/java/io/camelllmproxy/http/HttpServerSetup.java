@@ -30,6 +30,6 @@ public class HttpServerSetup implements StartupListener {
             throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
         }
         router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
-        router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests());
+        router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
     }
 }

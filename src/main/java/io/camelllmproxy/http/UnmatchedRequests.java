@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
@@ -16,11 +17,17 @@ import java.util.TreeSet;
  */
 public class UnmatchedRequests implements Handler<RoutingContext> {
 
+    private final Router router;
+
+    public UnmatchedRequests(Router router) {
+        this.router = router;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         Set<String> allowed = new TreeSet<>();
-        for (Route route : ctx.currentRouter().getRoutes()) {
+        for (Route route : router.getRoutes()) {
             if (path.equals(route.getPath()) && route.methods() != null) {
                 route.methods().stream().map(HttpMethod::name).forEach(allowed::add);
             }
