@@ -7,6 +7,7 @@ import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.UpstreamHeaders;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -55,12 +56,12 @@ public final class StreamProcessors {
             Message message = exchange.getMessage();
             session.attachUpstream(message.getBody(InputStream.class));
             String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
-            if (contentType.startsWith("application/json")) {
+            WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+            if (transformer.framing() == StreamFraming.SSE && contentType.startsWith("application/json")) {
                 throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
                         "The provider answered a streaming request with " + contentType + " instead of an event stream"));
             }
             session.commit(UpstreamHeaders.relayed(message));
-            WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
             exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
                     exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
                     exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class))));
@@ -69,7 +70,9 @@ public final class StreamProcessors {
 
     /** The split expression: the upstream body as an iterator of events, read as they arrive. */
     public java.util.Iterator<String> events(Exchange exchange) {
-        return new SseEventReader(exchange.getMessage().getBody(InputStream.class));
+        InputStream body = exchange.getMessage().getBody(InputStream.class);
+        WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+        return transformer.framing() == StreamFraming.NDJSON ? new NdjsonLineReader(body) : new SseEventReader(body);
     }
 
     public Processor relayEvent() {

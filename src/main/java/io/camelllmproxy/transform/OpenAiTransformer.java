@@ -18,22 +18,34 @@ public class OpenAiTransformer implements WireTransformer {
 
     @Override
     public UpstreamRequest request(ObjectNode request, ModelTarget target) {
-        request.put("model", target.modelId());
         if (target.defaultTemperature() != null && !request.has("temperature")) {
             request.put("temperature", target.defaultTemperature());
         }
         if (target.defaultMaxTokens() != null && !request.has("max_tokens") && !request.has("max_completion_tokens")) {
             request.put("max_tokens", target.defaultMaxTokens());
         }
-        String base = target.apiBase() != null ? target.apiBase() : DEFAULT_BASE;
+        setModel(request, target);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", isStream(request) ? "text/event-stream" : "application/json");
+        authenticate(headers, target);
+        return new UpstreamRequest(url(target), headers, Json.compact(request));
+    }
+
+    /** The registry's model id replaces the name the client used. */
+    protected void setModel(ObjectNode request, ModelTarget target) {
+        request.put("model", target.modelId());
+    }
+
+    protected String url(ModelTarget target) {
+        String base = target.apiBase() != null ? target.apiBase() : DEFAULT_BASE;
+        return WireSchema.stripTrailingSlashes(base) + "/chat/completions";
+    }
+
+    protected void authenticate(Map<String, String> headers, ModelTarget target) {
         if (target.apiKey() != null) {
             headers.put("Authorization", "Bearer " + target.apiKey());
         }
-        return new UpstreamRequest(WireSchema.stripTrailingSlashes(base) + "/chat/completions", headers,
-                Json.compact(request));
     }
 
     @Override
@@ -50,7 +62,10 @@ public class OpenAiTransformer implements WireTransformer {
         return request.path("stream").asBoolean(false);
     }
 
-    /** OpenAI chunks are relayed as they are; only a missing {@code [DONE]} is supplied at the end. */
+    /**
+     * OpenAI chunks are relayed as they are, unparsed (so Azure's filter-only chunks pass untouched too);
+     * only a missing {@code [DONE]} is supplied at the end.
+     */
     static final class PassThrough implements StreamTranslator {
         private boolean done;
 

@@ -16,6 +16,11 @@ public interface WireTransformer {
     /** A successful upstream body as an OpenAI {@code chat.completion} body. */
     byte[] response(byte[] upstreamBody, ObjectNode request, ModelTarget target);
 
+    /** How the upstream frames a streamed answer. */
+    default StreamFraming framing() {
+        return StreamFraming.SSE;
+    }
+
     /** The per-stream state that turns upstream events into OpenAI chunks. */
     StreamTranslator stream(ObjectNode request, ModelTarget target);
 

@@ -40,7 +40,7 @@ class ChatCompletionsRouteTest {
                 "    default_temperature: 0.0\n    default_max_tokens: 77\n",
                 "{model_id: shared-model, model_name: Shared again}",
                 "{model_id: llama-cold, model_name: Llama}")
-                + provider("claude", "anthropic", base, "sk-ant", null, "{model_id: claude-x, model_name: Claude}")
+                + provider("commandr", "cohere", base, "co-key", null, "{model_id: command-r, model_name: Command R}")
                 + provider("titan", "bedrock", base, "aws-key", null, "{model_id: titan-text, model_name: Titan}")
                 + provider("off-provider", "openai", base, null, "    enabled: false\n",
                 "{model_id: orphan, model_name: Orphan}")
@@ -136,7 +136,7 @@ class ChatCompletionsRouteTest {
 
     @Test
     void typesWithoutTranslatorAreRefusedAndNothingIsSent() throws Exception {
-        for (String name : new String[] {"claude-x", "titan-text"}) {
+        for (String name : new String[] {"command-r", "titan-text"}) {
             HttpResponse<String> response = gateway.postJson("/v1/chat/completions",
                     "{\"model\":\"" + name + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(501, response.statusCode(), name);
@@ -204,7 +204,7 @@ class ChatCompletionsRouteTest {
             ids.add(model.get("id").asText());
         }
         assertTrue(ids.containsAll(Set.of("gpt-4o-mini", "main-openai/shared-model", "second-groq/shared-model",
-                "llama-cold", "claude-x", "titan-text", "locked")), String.valueOf(ids));
+                "llama-cold", "command-r", "titan-text", "locked")), String.valueOf(ids));
         assertFalse(ids.contains("off-model") || ids.contains("orphan") || ids.contains("shared-model"), String.valueOf(ids));
     }
 

@@ -5,7 +5,10 @@ import io.camelllmproxy.error.ProviderNotSupportedException;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.transform.AnthropicTransformer;
+import io.camelllmproxy.transform.AzureOpenAiTransformer;
 import io.camelllmproxy.transform.Json;
+import io.camelllmproxy.transform.OllamaTransformer;
 import io.camelllmproxy.transform.OpenAiTransformer;
 import io.camelllmproxy.transform.UpstreamRequest;
 import org.apache.camel.Exchange;
@@ -72,8 +75,17 @@ class ProviderDispatchRouteTest extends CamelTestSupport {
     }
 
     @Test
+    void eachTranslatedSchemaReachesItsTransformer() throws Exception {
+        assertInstanceOf(AnthropicTransformer.class, dispatch(target("anthropic", "http://h")).getVariable(ExchangeKeys.TRANSFORMER));
+        assertInstanceOf(AzureOpenAiTransformer.class, dispatch(target("azure_openai", "http://h")).getVariable(ExchangeKeys.TRANSFORMER));
+        Exchange ollama = dispatch(target("ollama", "http://h:11434"));
+        assertInstanceOf(OllamaTransformer.class, ollama.getVariable(ExchangeKeys.TRANSFORMER));
+        assertEquals("http://h:11434/api/chat", ollama.getVariable(ExchangeKeys.UPSTREAM_REQUEST, UpstreamRequest.class).url());
+    }
+
+    @Test
     void schemasWithoutATranslatorAreRefusedBeforeAnythingIsBuilt() throws Exception {
-        for (String type : new String[] {"anthropic", "azure_openai", "ollama", "bedrock", "google_vertex", "watsonx", "cohere"}) {
+        for (String type : new String[] {"bedrock", "google_vertex", "watsonx", "cohere"}) {
             Exchange result = dispatch(target(type, "http://h"));
             ProviderNotSupportedException e = assertInstanceOf(ProviderNotSupportedException.class, result.getException(), type);
             assertTrue(e.getMessage().contains("'" + type + "'"), e.getMessage());

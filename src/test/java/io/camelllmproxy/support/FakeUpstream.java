@@ -29,7 +29,11 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** What to answer. */
-    public sealed interface Reply permits Json, Sse, Silence {
+    public sealed interface Reply permits Json, Sse, Silence, Raw {
+    }
+
+    /** A body sent as it is, in pieces {@code intervalMs} apart (SSE with event lines, NDJSON, ...). */
+    public record Raw(int status, String contentType, List<String> pieces, long intervalMs) implements Reply {
     }
 
     public record Json(int status, String body, Map<String, String> headers) implements Reply {
@@ -125,11 +129,26 @@ public final class FakeUpstream implements AutoCloseable {
                 response.setStatusCode(json.status()).putHeader("Content-Type", "application/json");
                 json.headers().forEach(response::putHeader);
                 response.end(json.body());
+            } else if (current instanceof Raw raw) {
+                response.setStatusCode(raw.status()).setChunked(true).putHeader("Content-Type", raw.contentType());
+                sendRaw(response, raw, 0);
             } else if (current instanceof Sse sse) {
                 connections.put(response, request.connection());
                 stream(response, sse);
             }
         });
+    }
+
+    private void sendRaw(HttpServerResponse response, Raw raw, int index) {
+        if (response.closed()) {
+            return;
+        }
+        if (index >= raw.pieces().size()) {
+            response.end();
+            return;
+        }
+        response.write(raw.pieces().get(index));
+        vertx.setTimer(Math.max(1, raw.intervalMs()), id -> sendRaw(response, raw, index + 1));
     }
 
     private void stream(HttpServerResponse response, Sse sse) {

@@ -28,6 +28,36 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * Clears what varies from run to run: {@code created} times, and ids the gateway generates
+     * ({@code chatcmpl-...}, {@code call_...}) become {@code chatcmpl-*} and {@code call_*}. Ids that come
+     * from the provider are kept and compared.
+     */
+    public static JsonNode normalise(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        normaliseInPlace(copy);
+        return copy;
+    }
+
+    private static void normaliseInPlace(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            if (object.has("created") && object.get("created").isNumber()) {
+                object.put("created", 0);
+            }
+            JsonNode id = object.get("id");
+            if (id != null && id.isTextual()) {
+                if (id.asText().startsWith("chatcmpl-")) {
+                    object.put("id", "chatcmpl-*");
+                } else if (id.asText().startsWith("call_")) {
+                    object.put("id", "call_*");
+                }
+            }
+            object.elements().forEachRemaining(Fixtures::normaliseInPlace);
+        } else if (node != null && node.isArray()) {
+            node.elements().forEachRemaining(Fixtures::normaliseInPlace);
+        }
+    }
+
     public static Path root() {
         try {
             return Path.of(Fixtures.class.getResource("/fixtures").toURI());

@@ -2,7 +2,10 @@ package io.camelllmproxy.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.stream.NdjsonLineReader;
 import io.camelllmproxy.stream.SseEventReader;
 import io.camelllmproxy.support.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,20 +15,28 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs every golden fixture folder through its schema's transformer, with no Camel involved: the request
- * the provider must get, and the answer (JSON or SSE) the client must get.
+ * the provider must get (or the error the gateway must give instead), and the answer, error or stream
+ * the client must get. Volatile fields are normalised by {@link Fixtures#normalise}.
  */
 class TransformerFixturesTest {
 
-    static final Map<String, WireTransformer> BY_SCHEMA = Map.of("openai", new OpenAiTransformer());
+    static final Map<String, WireTransformer> BY_SCHEMA = Map.of(
+            "openai", new OpenAiTransformer(),
+            "azure_openai", new AzureOpenAiTransformer(),
+            "anthropic", new AnthropicTransformer(),
+            "ollama", new OllamaTransformer());
 
     static List<Path> cases() throws Exception {
         return Fixtures.cases();
@@ -40,6 +51,15 @@ class TransformerFixturesTest {
         ModelTarget target = Fixtures.target(caseDir, schema);
         ObjectNode request = (ObjectNode) Fixtures.json(caseDir.resolve("client-request.json"));
 
+        Path refused = caseDir.resolve("client-error.json");
+        if (Files.exists(refused)) {
+            JsonNode expected = Fixtures.json(refused);
+            GatewayException e = assertThrows(GatewayException.class, () -> transformer.request(request.deepCopy(), target));
+            assertEquals(expected.get("status").asInt(), e.error().status());
+            assertEquals(expected.get("error"), e.error().toJson().get("error"));
+            return;
+        }
+
         UpstreamRequest upstream = transformer.request(request.deepCopy(), target);
         JsonNode expected = Fixtures.json(caseDir.resolve("upstream-request.json"));
         assertEquals(expected.get("url").asText(), upstream.url());
@@ -47,28 +67,67 @@ class TransformerFixturesTest {
         expected.get("headers").fields().forEachRemaining(h -> expectedHeaders.put(h.getKey(), h.getValue().asText()));
         assertEquals(expectedHeaders, new TreeMap<>(upstream.headers()));
         JsonNode body = Json.MAPPER.readTree(upstream.body());
-        assertTrue(expected.get("body").equals(Fixtures.BY_VALUE, body),
-                "upstream body\n expected " + expected.get("body") + "\n actual   " + body);
+        assertSameJson(expected.get("body"), body, "upstream body");
 
+        Path status = caseDir.resolve("upstream-status.txt");
         Path jsonAnswer = caseDir.resolve("upstream-response.json");
-        if (Files.exists(jsonAnswer)) {
+        if (Files.exists(status)) {
+            OpenAiError error = transformer.error(Integer.parseInt(Files.readString(status).trim()),
+                    Files.readAllBytes(jsonAnswer), target);
+            assertEquals(Integer.parseInt(Files.readString(caseDir.resolve("client-status.txt")).trim()), error.status());
+            assertSameJson(Fixtures.json(caseDir.resolve("client-response.json")), error.toJson(), "client error");
+        } else if (Files.exists(jsonAnswer)) {
             byte[] answer = transformer.response(Files.readAllBytes(jsonAnswer), request, target);
-            JsonNode expectedAnswer = Fixtures.json(caseDir.resolve("client-response.json"));
-            assertTrue(expectedAnswer.equals(Fixtures.BY_VALUE, Json.MAPPER.readTree(answer)),
-                    "client response\n expected " + expectedAnswer + "\n actual   " + new String(answer, StandardCharsets.UTF_8));
+            assertSameJson(Fixtures.json(caseDir.resolve("client-response.json")), Json.MAPPER.readTree(answer), "client response");
         } else {
-            StreamTranslator translator = transformer.stream(request, target);
-            SseEventReader events = new SseEventReader(new ByteArrayInputStream(
-                    Files.readAllBytes(caseDir.resolve("upstream-response.sse"))));
-            StringBuilder client = new StringBuilder();
-            while (events.hasNext()) {
-                String event = events.next();
-                if (!SseEventReader.END.equals(event)) {
-                    translator.onEvent(event).forEach(p -> client.append("data: ").append(p).append("\n\n"));
-                }
-            }
-            translator.onEnd().forEach(p -> client.append("data: ").append(p).append("\n\n"));
-            assertEquals(Files.readString(caseDir.resolve("client-response.sse")), client.toString());
+            assertStream(caseDir, transformer, request, target);
         }
+    }
+
+    private static void assertStream(Path caseDir, WireTransformer transformer, ObjectNode request, ModelTarget target)
+            throws Exception {
+        Path sse = caseDir.resolve("upstream-response.sse");
+        byte[] raw = Files.readAllBytes(Files.exists(sse) ? sse : caseDir.resolve("upstream-response.ndjson"));
+        Iterator<String> events = transformer.framing() == StreamFraming.NDJSON
+                ? new NdjsonLineReader(new ByteArrayInputStream(raw)) : new SseEventReader(new ByteArrayInputStream(raw));
+        StreamTranslator translator = transformer.stream(request, target);
+        List<String> produced = new ArrayList<>();
+        while (events.hasNext()) {
+            String event = events.next();
+            if (!SseEventReader.END.equals(event)) {
+                produced.addAll(translator.onEvent(event));
+            }
+        }
+        produced.addAll(translator.onEnd());
+        List<String> expected = new ArrayList<>();
+        new SseEventReader(new ByteArrayInputStream(Files.readAllBytes(caseDir.resolve("client-response.sse"))))
+                .forEachRemaining(e -> {
+                    if (!SseEventReader.END.equals(e)) {
+                        expected.add(e);
+                    }
+                });
+        assertEquals(expected.size(), produced.size(), "chunk count\n expected " + expected + "\n actual   " + produced);
+        for (int i = 0; i < expected.size(); i++) {
+            if ("[DONE]".equals(expected.get(i))) {
+                assertEquals("[DONE]", produced.get(i), "chunk " + i);
+            } else {
+                assertSameJson(Json.MAPPER.readTree(expected.get(i)), Json.MAPPER.readTree(produced.get(i)), "chunk " + i);
+            }
+        }
+        if (raw.length > 0 && caseDir.toString().contains("openai") && !caseDir.toString().contains("azure")) {
+            // The OpenAI schema relays chunks byte for byte, not just equal as JSON.
+            assertEquals(Files.readString(caseDir.resolve("client-response.sse")),
+                    String.join("", produced.stream().map(p -> "data: " + p + "\n\n").toList()));
+        }
+    }
+
+    private static void assertSameJson(JsonNode expected, JsonNode actual, String what) {
+        JsonNode e = Fixtures.normalise(expected);
+        JsonNode a = Fixtures.normalise(actual);
+        assertTrue(e.equals(Fixtures.BY_VALUE, a), what + "\n expected " + e + "\n actual   " + a);
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,68 @@
+package io.camelllmproxy.transform;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.registry.ModelTarget;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Azure OpenAI: the OpenAI schema addressed to a deployment. The deployment names the model, so
+ * {@code model} leaves the body; the key travels in {@code api-key}. Answers and streams are OpenAI's.
+ */
+public class AzureOpenAiTransformer extends OpenAiTransformer {
+
+    static final String DEFAULT_API_VERSION = "2024-02-15-preview";
+
+    @Override
+    protected void setModel(ObjectNode request, ModelTarget target) {
+        request.remove("model");
+    }
+
+    @Override
+    protected String url(ModelTarget target) {
+        String deployment = firstText(target.config(), "deployment_name", "deployment");
+        if (deployment == null) {
+            deployment = target.modelId();
+        }
+        String version = firstText(target.config(), "api_version");
+        if (version == null) {
+            version = target.apiVersion() != null ? target.apiVersion() : DEFAULT_API_VERSION;
+        }
+        String base = target.apiBase();
+        if (base == null) {
+            String resource = firstText(target.config(), "resource_name");
+            if (resource == null) {
+                throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_misconfigured",
+                        "Azure provider '" + target.providerName() + "' has neither api_base nor config.resource_name"));
+            }
+            base = "https://" + resource + ".openai.azure.com";
+        }
+        return WireSchema.stripTrailingSlashes(base) + "/openai/deployments/" + encode(deployment)
+                + "/chat/completions?api-version=" + encode(version);
+    }
+
+    @Override
+    protected void authenticate(Map<String, String> headers, ModelTarget target) {
+        if (target.apiKey() != null) {
+            headers.put("api-key", target.apiKey());
+        }
+    }
+
+    private static String firstText(ObjectNode config, String... names) {
+        for (String name : names) {
+            String value = config.path(name).asText("");
+            if (!value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
