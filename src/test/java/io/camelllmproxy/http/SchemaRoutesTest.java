@@ -3,6 +3,7 @@ package io.camelllmproxy.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.support.FakeUpstream;
+import io.camelllmproxy.support.FixtureReplay;
 import io.camelllmproxy.support.Fixtures;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -37,23 +37,7 @@ class SchemaRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        StringBuilder registry = new StringBuilder("providers:\n");
-        for (Path caseDir : Fixtures.cases()) {
-            JsonNode p = Fixtures.json(caseDir.resolve("provider.json"));
-            String schema = caseDir.getParent().getFileName().toString();
-            String root = upstream.baseUrl().replace("/v1", "");
-            String base = schema.equals("openai") ? root + URI.create(p.get("api_base").asText("https://x/v1")).getPath() : root;
-            registry.append("  - name: ").append(providerName(caseDir)).append('\n')
-                    .append("    provider_type: ").append(p.path("provider_type").asText(schema)).append('\n')
-                    .append("    api_base: ").append(base).append('\n')
-                    .append("    api_key: ").append(p.path("api_key").isNull() ? "null" : p.path("api_key").asText()).append('\n')
-                    .append("    api_version: ").append(p.path("api_version").isMissingNode() ? "null" : p.get("api_version")).append('\n')
-                    .append("    config: ").append(p.has("config") ? p.get("config") : "{}").append('\n')
-                    .append("    default_temperature: ").append(p.path("default_temperature").isMissingNode() ? "null" : p.get("default_temperature")).append('\n')
-                    .append("    default_max_tokens: ").append(p.path("default_max_tokens").isMissingNode() ? "null" : p.get("default_max_tokens")).append('\n')
-                    .append("    models:\n      - {model_id: \"").append(p.get("model_id").asText()).append("\", model_name: m}\n");
-        }
-        gateway = GatewayHarness.start(registry.toString(), Map.of());
+        gateway = GatewayHarness.start(FixtureReplay.registry(Fixtures.cases(), upstream), Map.of());
     }
 
     @AfterAll
@@ -66,16 +50,11 @@ class SchemaRoutesTest {
         return Fixtures.cases();
     }
 
-    static String providerName(Path caseDir) {
-        return caseDir.getParent().getFileName() + "-" + caseDir.getFileName();
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void endToEnd(Path caseDir) throws Exception {
         ObjectNode request = (ObjectNode) Fixtures.json(caseDir.resolve("client-request.json"));
-        String modelId = Fixtures.json(caseDir.resolve("provider.json")).get("model_id").asText();
-        request.put("model", providerName(caseDir) + "/" + modelId);
+        request.put("model", FixtureReplay.modelName(caseDir));
         upstream.clearReceived();
 
         Path refused = caseDir.resolve("client-error.json");
@@ -87,7 +66,7 @@ class SchemaRoutesTest {
             assertTrue(upstream.receivedNothing(), "a refused request is not sent");
             return;
         }
-        upstream.reply(replay(caseDir));
+        upstream.reply(FixtureReplay.reply(caseDir));
         boolean stream = request.path("stream").asBoolean(false);
         List<JsonNode> got = new ArrayList<>();
         int status;
@@ -113,22 +92,6 @@ class SchemaRoutesTest {
             JsonNode a = Fixtures.normalise(got.get(i));
             assertTrue(e.equals(Fixtures.BY_VALUE, a), "client part " + i + "\n expected " + e + "\n actual   " + a);
         }
-    }
-
-    private static FakeUpstream.Reply replay(Path caseDir) throws Exception {
-        Path status = caseDir.resolve("upstream-status.txt");
-        Path json = caseDir.resolve("upstream-response.json");
-        if (Files.exists(json)) {
-            int code = Files.exists(status) ? Integer.parseInt(Files.readString(status).trim()) : 200;
-            return new FakeUpstream.Json(code, Files.readString(json), Map.of());
-        }
-        Path sse = caseDir.resolve("upstream-response.sse");
-        if (Files.exists(sse)) {
-            List<String> events = Arrays.stream(Files.readString(sse).split("(?<=\n\n)")).toList();
-            return new FakeUpstream.Raw(200, "text/event-stream", events, 5);
-        }
-        List<String> lines = Arrays.stream(Files.readString(caseDir.resolve("upstream-response.ndjson")).split("(?<=\n)")).toList();
-        return new FakeUpstream.Raw(200, "application/x-ndjson", lines, 5);
     }
 
     private static void assertUpstreamRequest(Path caseDir, FakeUpstream.Received received) throws Exception {
