@@ -27,7 +27,7 @@ providers:
       - {model_id: s-100-100, model_name: 100 chunks 100 ms apart}
 YAML
 java -Dcamel.server.port=$GW_PORT -Dllm.db.url="jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1" \
-     -Dllm.registry.bootstrap="$WORK/registry.yaml" -Dllm.crypto.secret=bench-secret \
+     -Dllm.registry.bootstrap="$WORK/registry.yaml" -Dllm.crypto.secret=bench-secret -Dllm.auth.enabled=false \
      -jar target/camel-llm-proxy.jar > "$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$GW_PORT/v1/models" >/dev/null && break; sleep 0.2; done

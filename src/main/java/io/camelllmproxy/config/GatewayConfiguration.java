@@ -1,6 +1,15 @@
 package io.camelllmproxy.config;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.camelllmproxy.admin.KeyAdmin;
+import io.camelllmproxy.admin.ModelAdmin;
+import io.camelllmproxy.admin.ProviderAdmin;
+import io.camelllmproxy.admin.ProviderHealthCheck;
+import io.camelllmproxy.auth.AdminToken;
+import io.camelllmproxy.auth.AuthGate;
+import io.camelllmproxy.auth.KeyRing;
+import io.camelllmproxy.auth.KeyUsage;
+import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.EncryptionSecret;
 import io.camelllmproxy.http.AdmissionControl;
@@ -11,28 +20,37 @@ import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
 import io.camelllmproxy.http.UpstreamCallPreparer;
+import io.camelllmproxy.http.UpstreamConnections;
 import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.http.UpstreamStatusCheck;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
 import io.camelllmproxy.registry.bootstrap.RegistryBootstrap;
+import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.stream.StreamProcessors;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the routes need before they start: the registry database (migrated, bootstrapped), the
- * credential cipher, a Vert.x sized for long-lived streams, and the beans the YAML routes refer to.
- * Camel Main calls it; a host application embedding the routes can call {@link #configure} itself.
+ * credential cipher, keys and limits, a Vert.x sized for long-lived streams, the upstream connection
+ * pool, and the beans the YAML routes refer to. Camel Main calls it; a host application embedding the
+ * routes can call {@link #configure} itself.
  */
 public class GatewayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -40,22 +58,19 @@ public class GatewayConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
 
         String dbUrl = settings.required("llm.db.url");
+        boolean embedded = RegistryDatabase.isEmbedded(dbUrl);
         HikariDataSource dataSource = RegistryDatabase.open(dbUrl, settings.string("llm.db.user", null),
-                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 5));
+                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4));
         context.addService(new Closer(dataSource::close), true, true);
         registry.bind("registryDataSource", dataSource);
         RegistryDatabase.migrate(dataSource, dbUrl);
 
-        String secret = settings.string("llm.crypto.secret", null);
-        if (secret == null || secret.isEmpty()) {
-            secret = System.getenv("AUTH_ENCRYPTION_SECRET");
-        }
-        CredentialCipher cipher = new CredentialCipher(EncryptionSecret.resolve(secret,
-                Path.of(settings.string("llm.crypto.secret-file", "data/encryption.secret")),
-                RegistryDatabase.isEmbedded(dbUrl)));
-
+        CredentialCipher cipher = new CredentialCipher(EncryptionSecret.resolve(encryptionSecret(settings),
+                Path.of(settings.string("llm.crypto.secret-file", "data/encryption.secret")), embedded));
+        UpstreamAddressPolicy addresses = new UpstreamAddressPolicy(
+                Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")));
         RegistryBootstrap.apply(Path.of(settings.string("llm.registry.bootstrap", "registry.yaml")), dataSource,
-                cipher, System::getenv);
+                cipher, addresses, System::getenv);
 
         int maxConcurrent = settings.integer("llm.server.max-concurrent-requests", 2000);
         Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -64,24 +79,41 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .setMaxWorkerExecuteTime(1).setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
         context.addService(new Closer(vertx::close), true, true);
         registry.bind("vertx", vertx);
+        registry.bind("upstreamConnections", UpstreamConnections.create(addresses,
+                settings.integer("llm.upstream.max-connections", 4000),
+                settings.integer("llm.upstream.max-connections-per-host", 2000),
+                settings.longValue("llm.upstream.connect-timeout-ms", 10_000),
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000)));
 
         AdmissionControl admission = new AdmissionControl(maxConcurrent,
                 settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024));
-        registry.bind("admissionControl", admission);
-        context.addStartupListener(new HttpServerSetup(admission, settings.integer("camel.server.port", 8080)));
+        RateLimiter limiter = new RateLimiter();
+        KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
+                Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
+        KeyUsage usage = new KeyUsage(dataSource);
+        AuthGate auth = null;
+        if (Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"))) {
+            auth = new AuthGate(keys, limiter, admission, usage);
+        } else {
+            LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
+                    + "provider and the admin API");
+        }
+        registry.bind("keyRing", keys);
+        registry.bind("keyUsage", usage);
+        context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
 
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("modelResolver", resolver);
-        registry.bind("chatRequestReader", new ChatRequestReader());
+        registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));
         registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
         registry.bind("upstreamCallPreparer", new UpstreamCallPreparer());
         registry.bind("upstreamStatusCheck", new UpstreamStatusCheck());
-        registry.bind("completionResponder", new CompletionResponder());
+        registry.bind("completionResponder", new CompletionResponder(limiter));
         registry.bind("errorResponder", new ErrorResponder());
 
-        StreamProcessors streams = new StreamProcessors(vertx, admission,
+        StreamProcessors streams = new StreamProcessors(vertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000));
         registry.bind("streamStart", streams.start());
@@ -89,6 +121,36 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("streamEvents", streams);
         registry.bind("streamRelayEvent", streams.relayEvent());
         registry.bind("streamFinish", streams.finish());
+
+        Runnable reload = new RegistryReload(context);
+        ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses,
+                Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
+        registry.bind("providerAdmin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
+        registry.bind("modelAdmin", new ModelAdmin(dataSource, reload));
+        registry.bind("keyAdmin", new KeyAdmin(dataSource, reload));
+    }
+
+    private static String encryptionSecret(Settings settings) {
+        String secret = settings.string("llm.crypto.secret", null);
+        return secret == null || secret.isEmpty() ? System.getenv("AUTH_ENCRYPTION_SECRET") : secret;
+    }
+
+    /** Reloads the in-memory registry and key ring through the registry-reload route, synchronously. */
+    private static final class RegistryReload implements Runnable {
+        private final CamelContext context;
+        private volatile ProducerTemplate template;
+
+        RegistryReload(CamelContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            if (template == null) {
+                template = context.createProducerTemplate();
+            }
+            template.sendBody("direct:registry-reload", null);
+        }
     }
 
     /** Releases a resource when the Camel context stops. */

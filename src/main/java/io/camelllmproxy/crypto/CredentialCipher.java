@@ -44,6 +44,13 @@ public final class CredentialCipher {
         return encrypt(Json.compact(node), randomNonce());
     }
 
+    /** Encrypts a config secret as the reference does: the encryption of {@code {"data": value}}. */
+    public String encryptConfigSecret(JsonNode value) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.set("data", value);
+        return encrypt(Json.compact(node), randomNonce());
+    }
+
     /** Decrypts {@code llm_providers.api_key}; the key is the {@code api_key} member of the plaintext. */
     public String decryptApiKey(String stored) throws CredentialException {
         JsonNode value = decryptJson(stored).get("api_key");

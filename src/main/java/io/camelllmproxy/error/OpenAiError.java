@@ -1,5 +1,6 @@
 package io.camelllmproxy.error;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.transform.Json;
 
@@ -10,7 +11,7 @@ import java.util.Map;
  * (Retry-After, x-ratelimit-*).
  */
 public record OpenAiError(int status, String type, String code, String param, String message,
-                          Map<String, String> headers) {
+                          Map<String, String> headers, JsonNode fields) {
 
     public static final String INVALID_REQUEST = "invalid_request_error";
     public static final String SERVER_ERROR = "server_error";
@@ -18,6 +19,10 @@ public record OpenAiError(int status, String type, String code, String param, St
 
     public OpenAiError {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public OpenAiError(int status, String type, String code, String param, String message, Map<String, String> headers) {
+        this(status, type, code, param, message, headers, null);
     }
 
     public static OpenAiError of(int status, String type, String code, String message) {
@@ -32,6 +37,10 @@ public record OpenAiError(int status, String type, String code, String param, St
         error.put("type", type);
         error.put("param", param);
         error.put("code", code);
+        if (fields != null) {
+            // one entry per invalid field, so a form can show each message beside its field
+            error.set("fields", fields);
+        }
         return root;
     }
 

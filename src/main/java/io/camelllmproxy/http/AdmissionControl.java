@@ -1,5 +1,6 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.auth.ApiKeyIdentity;
 import io.camelllmproxy.error.OpenAiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
@@ -14,14 +15,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs on the Vert.x event loop before any route: refuses work beyond the configured capacity with a
  * quick 503 (rather than queueing it behind busy worker threads), refuses oversized bodies by their
- * Content-Length with a JSON 413, and tells streaming steps when their client has gone away.
+ * Content-Length with a JSON 413, and keeps a context per live request: the caller's identity and who
+ * to tell when its client goes away.
  */
 public class AdmissionControl implements Handler<RoutingContext> {
 
     private final int maxConcurrent;
     private final long maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<HttpServerResponse, List<Runnable>> closeListeners = new ConcurrentHashMap<>();
+    private final Map<HttpServerResponse, RequestContext> contexts = new ConcurrentHashMap<>();
+
+    /** What the gateway knows about one live request: who sent it, and who waits for its client to leave. */
+    public static final class RequestContext {
+        private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+        private volatile ApiKeyIdentity identity;
+
+        public ApiKeyIdentity identity() {
+            return identity;
+        }
+
+        public void identity(ApiKeyIdentity identity) {
+            this.identity = identity;
+        }
+    }
 
     public AdmissionControl(int maxConcurrent, long maxBodyBytes) {
         this.maxConcurrent = maxConcurrent;
@@ -38,13 +54,13 @@ public class AdmissionControl implements Handler<RoutingContext> {
             return;
         }
         HttpServerResponse response = ctx.response();
-        List<Runnable> listeners = new CopyOnWriteArrayList<>();
-        closeListeners.put(response, listeners);
+        RequestContext context = new RequestContext();
+        contexts.put(response, context);
         ctx.addEndHandler(result -> {
             inFlight.decrementAndGet();
-            closeListeners.remove(response);
+            contexts.remove(response);
             if (result.failed()) {
-                listeners.forEach(Runnable::run);
+                context.closeListeners.forEach(Runnable::run);
             }
         });
         String length = ctx.request().getHeader("Content-Length");
@@ -61,12 +77,17 @@ public class AdmissionControl implements Handler<RoutingContext> {
      * when the response is no longer live (already ended or closed), so the caller can act at once.
      */
     public boolean onClientGone(HttpServerResponse response, Runnable action) {
-        List<Runnable> listeners = closeListeners.get(response);
-        if (listeners == null) {
+        RequestContext context = contexts.get(response);
+        if (context == null) {
             return false;
         }
-        listeners.add(action);
-        return closeListeners.containsKey(response);
+        context.closeListeners.add(action);
+        return contexts.containsKey(response);
+    }
+
+    /** The live request's context, or null once it ended. */
+    public RequestContext context(HttpServerResponse response) {
+        return contexts.get(response);
     }
 
     /** The Vert.x body limit answers 413 in plain text; this answers it, and other early failures, as JSON. */
@@ -97,7 +118,7 @@ public class AdmissionControl implements Handler<RoutingContext> {
         }
     }
 
-    private static void reply(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {
+    static void reply(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {
         HttpServerResponse response = ctx.response();
         response.setStatusCode(error.status());
         response.putHeader("Content-Type", "application/json");

@@ -10,14 +10,27 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import java.util.Locale;
 
-/** First step of a chat request: capture the client response, check the media type, parse and validate. */
+/**
+ * First step of a chat request: capture the client response and the caller's identity, check the media
+ * type, parse and validate.
+ */
 public class ChatRequestReader implements Processor {
+
+    private final AdmissionControl admission;
+
+    public ChatRequestReader(AdmissionControl admission) {
+        this.admission = admission;
+    }
 
     @Override
     public void process(Exchange exchange) {
         HttpMessage http = exchange.getIn(HttpMessage.class);
         if (http != null) {
             exchange.setVariable(ExchangeKeys.CLIENT_RESPONSE, http.getResponse());
+            AdmissionControl.RequestContext context = admission.context(http.getResponse());
+            if (context != null && context.identity() != null) {
+                exchange.setVariable(ExchangeKeys.IDENTITY, context.identity());
+            }
         }
         Message in = exchange.getIn();
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);

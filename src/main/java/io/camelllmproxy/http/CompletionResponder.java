@@ -1,6 +1,9 @@
 package io.camelllmproxy.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.auth.ApiKeyIdentity;
+import io.camelllmproxy.auth.RateLimiter;
+import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.WireTransformer;
 import org.apache.camel.Exchange;
@@ -14,6 +17,12 @@ import java.util.Map;
 /** Answers a non-streaming request with the transformed upstream body and the headers a client may see. */
 public class CompletionResponder implements Processor {
 
+    private final RateLimiter limiter;
+
+    public CompletionResponder(RateLimiter limiter) {
+        this.limiter = limiter;
+    }
+
     @Override
     public void process(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
@@ -25,6 +34,10 @@ public class CompletionResponder implements Processor {
         byte[] body = transformer.response(upstreamBody,
                 exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
                 exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
+        TokenCharge charge = TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class));
+        if (charge != null) {
+            charge.fromBody(body);
+        }
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class);
         Map<String, String> relayed = UpstreamHeaders.relayed(message);
         message.removeHeaders("*");

@@ -19,6 +19,8 @@ public final class ExchangeKeys {
     public static final String UPSTREAM_REQUEST = "upstreamRequest";
     /** The client's Vert.x response, captured before any step can replace the message. */
     public static final String CLIENT_RESPONSE = "clientResponse";
+    /** The caller's {@code ApiKeyIdentity}, when authentication is on. */
+    public static final String IDENTITY = "apiKeyIdentity";
     /** The {@code StreamSession} of a streaming request. */
     public static final String STREAM_SESSION = "streamSession";
 

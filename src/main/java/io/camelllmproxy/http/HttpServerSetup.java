@@ -1,21 +1,25 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.auth.AuthGate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Installs {@link AdmissionControl} in front of every platform-http route once the HTTP server exists
- * (order -1000 puts it ahead of the routes' own handlers, body handler included), and
- * {@link UnmatchedRequests} behind all of them.
+ * Installs {@link AdmissionControl} and then {@link AuthGate} in front of every platform-http route once
+ * the HTTP server exists (negative orders put them ahead of the routes' own handlers, body handler
+ * included), and {@link UnmatchedRequests} behind all of them.
  */
 public class HttpServerSetup implements StartupListener {
 
     private final AdmissionControl admission;
+    private final AuthGate auth;
     private final int port;
 
-    public HttpServerSetup(AdmissionControl admission, int port) {
+    /** {@code auth} may be null when authentication is switched off. */
+    public HttpServerSetup(AdmissionControl admission, AuthGate auth, int port) {
         this.admission = admission;
+        this.auth = auth;
         this.port = port;
     }
 
@@ -29,7 +33,15 @@ public class HttpServerSetup implements StartupListener {
         if (router == null) {
             throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
         }
+        // ContextForge serves its admin API under both /llm and /v1/llm; the REST DSL declares /llm only.
+        router.route("/v1/llm*").order(-1100).handler(ctx -> {
+            String query = ctx.request().query();
+            ctx.reroute(ctx.request().method(), ctx.normalizedPath().substring(3) + (query == null ? "" : "?" + query));
+        });
         router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
+        if (auth != null) {
+            router.route().order(-900).handler(auth);
+        }
         router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
     }
 }

@@ -1,6 +1,9 @@
 package io.camelllmproxy.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.auth.ApiKeyIdentity;
+import io.camelllmproxy.auth.RateLimiter;
+import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.AdmissionControl;
@@ -30,10 +33,13 @@ public final class StreamProcessors {
     private final AdmissionControl admission;
     private final long heartbeatMillis;
     private final long drainTimeoutMillis;
+    private final RateLimiter limiter;
 
-    public StreamProcessors(Vertx vertx, AdmissionControl admission, long heartbeatMillis, long drainTimeoutMillis) {
+    public StreamProcessors(Vertx vertx, AdmissionControl admission, RateLimiter limiter, long heartbeatMillis,
+                            long drainTimeoutMillis) {
         this.vertx = vertx;
         this.admission = admission;
+        this.limiter = limiter;
         this.heartbeatMillis = heartbeatMillis;
         this.drainTimeoutMillis = drainTimeoutMillis;
     }
@@ -64,7 +70,8 @@ public final class StreamProcessors {
             session.commit(UpstreamHeaders.relayed(message));
             exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
                     exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
-                    exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class))));
+                    exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class)),
+                    TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class))));
         };
     }
 

@@ -30,7 +30,8 @@ class AdmissionControlTest {
             String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 streams.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));

@@ -50,7 +50,7 @@ class OpenAiSdkCompatibilityTest {
     static void start() throws Exception {
         upstream = new FakeUpstream();
         gateway = GatewayHarness.start(FixtureReplay.registry(streams(), upstream), Map.of());
-        client = OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey("not-checked-yet").build();
+        client = OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey(GatewayHarness.ADMIN_TOKEN).build();
     }
 
     @AfterAll

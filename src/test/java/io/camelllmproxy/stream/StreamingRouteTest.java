@@ -159,6 +159,7 @@ class StreamingRouteTest {
             byte[] body = REQUEST.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.write(body);
             out.flush();
@@ -179,7 +180,8 @@ class StreamingRouteTest {
         upstream.replySse(chunks(20), 25);
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));

@@ -25,6 +25,8 @@ import java.util.Properties;
 public final class GatewayHarness implements AutoCloseable {
 
     public static final String SECRET = "test-encryption-secret";
+    /** The admin token every harness gateway starts with; the request helpers send it unless told otherwise. */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     private final Main main;
     private final int port;
@@ -51,6 +53,7 @@ public final class GatewayHarness implements AutoCloseable {
         props.put("llm.registry.bootstrap", bootstrap.toString());
         props.put("llm.registry.refresh-ms", "200");
         props.put("llm.crypto.secret", SECRET);
+        props.put("llm.auth.admin-token", ADMIN_TOKEN);
         props.put("llm.crypto.secret-file", dir.resolve("secret").toString());
         props.put("camel.main.shutdownTimeout", "2");
         props.putAll(overrides);
@@ -73,16 +76,29 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send("GET", path, null, ADMIN_TOKEN);
     }
 
     public HttpResponse<String> postJson(String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.setHeader(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any method, a JSON body or none, and the key to present (null: none). */
+    public HttpResponse<String> send(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -98,6 +114,7 @@ public final class GatewayHarness implements AutoCloseable {
     public StreamedResponse postStreaming(String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long start = System.nanoTime();
         HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());

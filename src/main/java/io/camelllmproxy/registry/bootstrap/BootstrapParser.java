@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.registry.ProviderTypes;
+import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.Json;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -17,7 +18,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,9 +57,12 @@ final class BootstrapParser {
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
-    BootstrapParser(String file, Function<String, String> environment) {
+    private final UpstreamAddressPolicy addresses;
+
+    BootstrapParser(String file, Function<String, String> environment, UpstreamAddressPolicy addresses) {
         this.file = file;
         this.environment = environment;
+        this.addresses = addresses;
     }
 
     List<String> warnings() {
@@ -210,7 +213,7 @@ final class BootstrapParser {
                 if (text == null) {
                     return;
                 }
-                String problem = urlProblem(text);
+                String problem = addresses.problemWithUrl(text);
                 if (problem != null) {
                     fail(node, path, problem);
                 } else {
@@ -267,25 +270,6 @@ final class BootstrapParser {
                 }
             }
         }
-    }
-
-    private static String urlProblem(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text);
-        } catch (IllegalArgumentException e) {
-            return "'" + text + "' is not a URL";
-        }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-            return "must be an http or https URL";
-        }
-        if (uri.getHost() == null) {
-            return "must name a host";
-        }
-        if (uri.getRawUserInfo() != null) {
-            return "must not carry credentials; put the key in api_key";
-        }
-        return null;
     }
 
     private JsonNode toJson(Node node, String path) {

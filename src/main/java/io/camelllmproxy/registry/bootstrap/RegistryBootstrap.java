@@ -1,6 +1,7 @@
 package io.camelllmproxy.registry.bootstrap;
 
 import io.camelllmproxy.crypto.CredentialCipher;
+import io.camelllmproxy.security.UpstreamAddressPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class RegistryBootstrap {
     private RegistryBootstrap() {
     }
 
-    public static void apply(Path file, DataSource dataSource, CredentialCipher cipher,
+    public static void apply(Path file, DataSource dataSource, CredentialCipher cipher, UpstreamAddressPolicy addresses,
                              Function<String, String> environment) {
         if (!Files.isRegularFile(file)) {
             LOG.info("No registry bootstrap file at {}; the registry is used as it is", file);
@@ -33,7 +34,7 @@ public final class RegistryBootstrap {
         } catch (IOException e) {
             throw new BootstrapException(file + ": cannot be read: " + e.getMessage());
         }
-        BootstrapParser parser = new BootstrapParser(file.toString(), environment);
+        BootstrapParser parser = new BootstrapParser(file.toString(), environment, addresses);
         List<BootstrapEntry> entries = parser.parse(text);
         parser.warnings().forEach(LOG::warn);
         try {

@@ -74,7 +74,7 @@ class RegistryBootstrapTest {
     }
 
     void apply(Path file) {
-        RegistryBootstrap.apply(file, dataSource, cipher, env::get);
+        RegistryBootstrap.apply(file, dataSource, cipher, new io.camelllmproxy.security.UpstreamAddressPolicy(true), env::get);
     }
 
     List<List<String>> rows(String sql) throws Exception {

@@ -1,0 +1,210 @@
+package io.camelllmproxy.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.transform.Json;
+import org.apache.camel.Exchange;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code /llm/models}: the reference's model CRUD and state, and {@code /llm/gateway/models}. */
+public class ModelAdmin {
+
+    private static final Set<String> FIELDS = Set.of("provider_id", "model_id", "model_name", "model_alias", "description",
+            "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision", "context_window",
+            "max_output_tokens", "enabled", "deprecated");
+    private static final List<String> FLAGS = List.of("supports_chat", "supports_streaming", "supports_function_calling",
+            "supports_vision", "enabled", "deprecated");
+    private static final String SELECT = "SELECT m.*, p.name AS provider_name, p.provider_type AS provider_type,"
+            + " p.enabled AS provider_enabled FROM llm_models m JOIN llm_providers p ON p.id = m.provider_id";
+
+    private final Jdbc db;
+    private final Runnable reload;
+
+    public ModelAdmin(javax.sql.DataSource dataSource, Runnable reload) {
+        this.db = new Jdbc(dataSource);
+        this.reload = reload;
+    }
+
+    public void create(Exchange exchange) {
+        ObjectNode body = AdminIo.body(exchange);
+        Map<String, Object> columns = validated(body, true);
+        String providerId = (String) columns.get("provider_id");
+        if (db.one("SELECT id FROM llm_providers WHERE id = ?", providerId) == null) {
+            throw AdminIo.notFound("provider", providerId);
+        }
+        if (db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?", providerId, columns.get("model_id")) != null) {
+            throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        columns.put("id", id);
+        for (String flag : FLAGS) {
+            columns.putIfAbsent(flag, !flag.equals("supports_function_calling") && !flag.equals("supports_vision")
+                    && !flag.equals("deprecated"));
+        }
+        db.insert("llm_models", columns);
+        reload.run();
+        AdminIo.reply(exchange, 201, view(load(id)));
+    }
+
+    public void list(Exchange exchange) {
+        int page = AdminIo.intParam(exchange, "page", 1, 1, 1_000_000);
+        int size = AdminIo.intParam(exchange, "page_size", 50, 1, 500);
+        boolean enabledOnly = AdminIo.flag(exchange, "enabled_only", false);
+        String providerId = AdminIo.param(exchange, "provider_id");
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (providerId != null && !providerId.isEmpty()) {
+            where.add("m.provider_id = ?");
+            params.add(providerId);
+        }
+        if (enabledOnly) {
+            where.add("m.enabled = TRUE");
+        }
+        String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        long total = db.count("SELECT COUNT(*) FROM llm_models m" + clause, params.toArray());
+        params.add(size);
+        params.add((long) (page - 1) * size);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("models");
+        for (Map<String, Object> row : db.query(SELECT + clause + " ORDER BY p.name, m.model_id LIMIT ? OFFSET ?", params.toArray())) {
+            items.add(view(row));
+        }
+        out.put("total", total).put("page", page).put("page_size", size);
+        AdminIo.reply(exchange, 200, out);
+    }
+
+    public void get(Exchange exchange) {
+        AdminIo.reply(exchange, 200, view(existing(AdminIo.param(exchange, "id"))));
+    }
+
+    public void update(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        Map<String, Object> stored = existing(id);
+        Map<String, Object> columns = validated(AdminIo.body(exchange), false);
+        Object modelId = columns.get("model_id");
+        if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
+                stored.get("provider_id"), modelId, id) != null) {
+            throw AdminIo.conflict("model_id", "The provider already has a model '" + modelId + "'");
+        }
+        if (!columns.isEmpty()) {
+            db.updateById("llm_models", columns, id);
+            reload.run();
+        }
+        AdminIo.reply(exchange, 200, view(load(id)));
+    }
+
+    public void delete(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        existing(id);
+        db.update("DELETE FROM llm_models WHERE id = ?", id);
+        reload.run();
+        AdminIo.noContent(exchange);
+    }
+
+    public void state(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        existing(id);
+        db.updateById("llm_models", Map.of("enabled", AdminIo.flag(exchange, "activate", true)), id);
+        reload.run();
+        AdminIo.reply(exchange, 200, view(load(id)));
+    }
+
+    /** {@code GET /llm/gateway/models}: what the gateway serves now, with each model's provider. */
+    public void gatewayModels(Exchange exchange) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("models");
+        for (Map<String, Object> row : db.query(SELECT + " WHERE m.enabled = TRUE AND p.enabled = TRUE ORDER BY p.name, m.model_id")) {
+            ObjectNode item = items.addObject();
+            item.put("id", ProviderAdmin.str(row.get("id")));
+            item.put("model_id", ProviderAdmin.str(row.get("model_id")));
+            item.put("model_name", ProviderAdmin.str(row.get("model_name")));
+            item.put("model_alias", ProviderAdmin.str(row.get("model_alias")));
+            item.put("provider_id", ProviderAdmin.str(row.get("provider_id")));
+            item.put("provider_name", ProviderAdmin.str(row.get("provider_name")));
+            item.put("provider_type", ProviderAdmin.str(row.get("provider_type")));
+            item.put("supports_streaming", Boolean.TRUE.equals(row.get("supports_streaming")));
+            item.put("supports_function_calling", Boolean.TRUE.equals(row.get("supports_function_calling")));
+            item.put("supports_vision", Boolean.TRUE.equals(row.get("supports_vision")));
+        }
+        out.put("count", items.size());
+        AdminIo.reply(exchange, 200, out);
+    }
+
+    private Map<String, Object> validated(ObjectNode body, boolean create) {
+        FieldCheck check = new FieldCheck(body, create ? FIELDS : without(FIELDS, "provider_id"));
+        if (create) {
+            check.require("provider_id");
+            check.require("model_id");
+            check.require("model_name");
+        }
+        Map<String, Object> columns = new LinkedHashMap<>();
+        put(check, columns, "provider_id", check.text("provider_id", 36, false, false));
+        put(check, columns, "model_id", check.text("model_id", 255, false, false));
+        put(check, columns, "model_name", check.text("model_name", 255, false, false));
+        put(check, columns, "model_alias", check.text("model_alias", 255, false, true));
+        put(check, columns, "description", check.description("description"));
+        put(check, columns, "context_window", check.positiveInt("context_window"));
+        put(check, columns, "max_output_tokens", check.positiveInt("max_output_tokens"));
+        for (String flag : FLAGS) {
+            put(check, columns, flag, check.bool(flag));
+            if (check.isNull(flag)) {
+                check.problem(flag, "must be true or false");
+            }
+        }
+        check.done();
+        return columns;
+    }
+
+    private static Set<String> without(Set<String> fields, String field) {
+        Set<String> out = new java.util.HashSet<>(fields);
+        out.remove(field);
+        return out;
+    }
+
+    private static void put(FieldCheck check, Map<String, Object> columns, String field, Object value) {
+        if (check.has(field)) {
+            columns.put(field, value);
+        }
+    }
+
+    private Map<String, Object> existing(String id) {
+        Map<String, Object> row = id == null ? null : load(id);
+        if (row == null) {
+            throw AdminIo.notFound("model", id);
+        }
+        return row;
+    }
+
+    private Map<String, Object> load(String id) {
+        return db.one(SELECT + " WHERE m.id = ?", id);
+    }
+
+    static ObjectNode view(Map<String, Object> row) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        for (String field : List.of("id", "provider_id", "model_id", "model_name", "model_alias", "description")) {
+            out.put(field, ProviderAdmin.str(row.get(field)));
+        }
+        for (String flag : List.of("supports_chat", "supports_streaming", "supports_function_calling", "supports_vision")) {
+            out.put(flag, Boolean.TRUE.equals(row.get(flag)));
+        }
+        for (String number : List.of("context_window", "max_output_tokens")) {
+            if (row.get(number) instanceof Number n) {
+                out.put(number, n.intValue());
+            } else {
+                out.putNull(number);
+            }
+        }
+        out.put("enabled", Boolean.TRUE.equals(row.get("enabled")));
+        out.put("deprecated", Boolean.TRUE.equals(row.get("deprecated")));
+        out.put("created_at", Jdbc.iso(row.get("created_at")));
+        out.put("updated_at", Jdbc.iso(row.get("updated_at")));
+        out.put("provider_name", ProviderAdmin.str(row.get("provider_name")));
+        return out;
+    }
+}

@@ -1,0 +1,252 @@
+package io.camelllmproxy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.crypto.CredentialCipher;
+import io.camelllmproxy.registry.ProviderTypes;
+import io.camelllmproxy.security.UpstreamAddressPolicy;
+import io.camelllmproxy.transform.Json;
+import org.apache.camel.Exchange;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code /llm/providers}: the reference's provider CRUD, state and health, with its status codes. Keys
+ * never leave the gateway (answers say {@code api_key_set}); config secrets are masked and kept when sent
+ * back masked. Every write is committed, then the in-memory registry reloaded, before the answer.
+ */
+public class ProviderAdmin {
+
+    private static final Set<String> FIELDS = Set.of("name", "description", "provider_type", "api_key", "api_base",
+            "api_version", "config", "default_model", "default_temperature", "default_max_tokens", "enabled", "plugin_ids");
+    private static final String SELECT = "SELECT p.*, (SELECT COUNT(*) FROM llm_models m WHERE m.provider_id = p.id)"
+            + " AS model_count FROM llm_providers p";
+
+    private final Jdbc db;
+    private final CredentialCipher cipher;
+    private final UpstreamAddressPolicy addresses;
+    private final Runnable reload;
+    private final ProviderHealthCheck health;
+
+    public ProviderAdmin(javax.sql.DataSource dataSource, CredentialCipher cipher, UpstreamAddressPolicy addresses,
+                         Runnable reload, ProviderHealthCheck health) {
+        this.db = new Jdbc(dataSource);
+        this.cipher = cipher;
+        this.addresses = addresses;
+        this.reload = reload;
+        this.health = health;
+    }
+
+    public void create(Exchange exchange) {
+        Map<String, Object> columns = validated(AdminIo.body(exchange), null);
+        String name = (String) columns.get("name");
+        if (db.one("SELECT id FROM llm_providers WHERE name = ?", name) != null) {
+            throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        columns.put("id", id);
+        columns.put("slug", uniqueSlug(name));
+        columns.putIfAbsent("config", Json.MAPPER.createObjectNode());
+        columns.putIfAbsent("plugin_ids", Json.MAPPER.createArrayNode());
+        columns.putIfAbsent("enabled", true);
+        columns.put("health_status", "unknown");
+        columns.put("created_by", "admin-api");
+        db.insert("llm_providers", columns);
+        reload.run();
+        AdminIo.reply(exchange, 201, view(load(id)));
+    }
+
+    public void list(Exchange exchange) {
+        int page = AdminIo.intParam(exchange, "page", 1, 1, 1_000_000);
+        int size = AdminIo.intParam(exchange, "page_size", 50, 1, 500);
+        boolean enabledOnly = AdminIo.flag(exchange, "enabled_only", false);
+        String where = enabledOnly ? " WHERE p.enabled = TRUE" : "";
+        long total = db.count("SELECT COUNT(*) FROM llm_providers p" + where);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("providers");
+        for (Map<String, Object> row : db.query(SELECT + where + " ORDER BY p.name LIMIT ? OFFSET ?", size, (long) (page - 1) * size)) {
+            items.add(view(row));
+        }
+        out.put("total", total).put("page", page).put("page_size", size);
+        AdminIo.reply(exchange, 200, out);
+    }
+
+    public void get(Exchange exchange) {
+        AdminIo.reply(exchange, 200, view(existing(AdminIo.param(exchange, "id"))));
+    }
+
+    public void update(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        Map<String, Object> stored = existing(id);
+        Map<String, Object> columns = validated(AdminIo.body(exchange), stored);
+        Object name = columns.get("name");
+        if (name != null && db.one("SELECT id FROM llm_providers WHERE name = ? AND id <> ?", name, id) != null) {
+            throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
+        }
+        if (!columns.isEmpty()) {
+            columns.put("modified_by", "admin-api");
+            db.updateById("llm_providers", columns, id);
+            reload.run();
+        }
+        AdminIo.reply(exchange, 200, view(load(id)));
+    }
+
+    public void delete(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        existing(id);
+        db.update("DELETE FROM llm_models WHERE provider_id = ?", id);
+        db.update("DELETE FROM llm_providers WHERE id = ?", id);
+        reload.run();
+        AdminIo.noContent(exchange);
+    }
+
+    public void state(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        existing(id);
+        boolean activate = AdminIo.flag(exchange, "activate", true);
+        db.updateById("llm_providers", Map.of("enabled", activate), id);
+        reload.run();
+        AdminIo.reply(exchange, 200, view(load(id)));
+    }
+
+    public void health(Exchange exchange) {
+        String id = AdminIo.param(exchange, "id");
+        ObjectNode result = health.check(existing(id));
+        db.update("UPDATE llm_providers SET health_status = ?, last_health_check = CURRENT_TIMESTAMP WHERE id = ?",
+                result.get("status").asText(), id);
+        AdminIo.reply(exchange, 200, result);
+    }
+
+    /** The columns a create or update writes, each checked; {@code stored} is null on create. */
+    private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored) {
+        boolean create = stored == null;
+        FieldCheck check = new FieldCheck(body, FIELDS);
+        if (create) {
+            check.require("name");
+            check.require("provider_type");
+        }
+        Map<String, Object> columns = new LinkedHashMap<>();
+        put(check, columns, "name", check.text("name", 255, true, false));
+        put(check, columns, "provider_type", check.oneOf("provider_type", ProviderTypes.ALL));
+        put(check, columns, "description", check.description("description"));
+        String apiBase = check.text("api_base", 512, false, true);
+        if (apiBase != null) {
+            String problem = addresses.problemWithUrl(apiBase);
+            if (problem != null) {
+                check.problem("api_base", problem);
+            }
+        }
+        put(check, columns, "api_base", apiBase);
+        String version = check.text("api_version", 50, false, true);
+        if (version != null && !version.matches("[A-Za-z0-9._-]+")) {
+            check.problem("api_version", "may hold only letters, digits, '.', '_' and '-'");
+        }
+        put(check, columns, "api_version", version);
+        put(check, columns, "default_model", check.text("default_model", 255, false, true));
+        put(check, columns, "default_temperature", check.number("default_temperature", 0, 2));
+        put(check, columns, "default_max_tokens", check.positiveInt("default_max_tokens"));
+        put(check, columns, "enabled", check.bool("enabled"));
+        if (check.isNull("enabled")) {
+            check.problem("enabled", "must be true or false");
+        }
+        List<String> plugins = check.strings("plugin_ids", 100, 255);
+        if (check.has("plugin_ids")) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            if (plugins != null) {
+                plugins.forEach(array::add);
+            }
+            columns.put("plugin_ids", array);
+        }
+        ObjectNode config = check.object("config");
+        if (check.isNull("config")) {
+            config = Json.MAPPER.createObjectNode();
+        }
+        String key = check.secret("api_key");
+        check.done();
+        if (config != null) {
+            columns.put("config", ConfigSecrets.protect(config, create ? null : Jdbc.json(stored.get("config"), null), cipher));
+        }
+        if (check.has("api_key")) {
+            if (key == null) {
+                columns.put("api_key", null);
+            } else if (!ConfigSecrets.MASK.equals(key)) {
+                columns.put("api_key", cipher.encryptApiKey(key));
+            }
+        }
+        return columns;
+    }
+
+    private static void put(FieldCheck check, Map<String, Object> columns, String field, Object value) {
+        if (check.has(field)) {
+            columns.put(field, value);
+        }
+    }
+
+    private Map<String, Object> existing(String id) {
+        Map<String, Object> row = id == null ? null : load(id);
+        if (row == null) {
+            throw AdminIo.notFound("provider", id);
+        }
+        return row;
+    }
+
+    private Map<String, Object> load(String id) {
+        return db.one(SELECT + " WHERE p.id = ?", id);
+    }
+
+    private String uniqueSlug(String name) {
+        String base = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String slug = base.isEmpty() ? "provider" : base;
+        for (int n = 2; db.one("SELECT id FROM llm_providers WHERE slug = ?", slug) != null; n++) {
+            slug = (base.isEmpty() ? "provider" : base) + "-" + n;
+        }
+        return slug;
+    }
+
+    /** A provider as clients see it: no key, masked config secrets, and whether a key is set. */
+    static ObjectNode view(Map<String, Object> row) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("id", str(row.get("id")));
+        out.put("name", str(row.get("name")));
+        out.put("slug", str(row.get("slug")));
+        out.put("description", str(row.get("description")));
+        out.put("provider_type", str(row.get("provider_type")));
+        out.put("api_base", str(row.get("api_base")));
+        out.put("api_version", str(row.get("api_version")));
+        out.set("config", ConfigSecrets.mask(Jdbc.json(row.get("config"), Json.MAPPER.createObjectNode())));
+        out.put("default_model", str(row.get("default_model")));
+        if (row.get("default_temperature") instanceof Number n) {
+            out.put("default_temperature", n.doubleValue());
+        } else {
+            out.putNull("default_temperature");
+        }
+        if (row.get("default_max_tokens") instanceof Number n) {
+            out.put("default_max_tokens", n.intValue());
+        } else {
+            out.putNull("default_max_tokens");
+        }
+        out.put("enabled", Boolean.TRUE.equals(row.get("enabled")));
+        out.put("health_status", str(row.get("health_status")));
+        out.put("last_health_check", Jdbc.iso(row.get("last_health_check")));
+        JsonNode plugins = Jdbc.json(row.get("plugin_ids"), Json.MAPPER.createArrayNode());
+        out.set("plugin_ids", plugins.isArray() ? plugins : Json.MAPPER.createArrayNode());
+        out.put("created_at", Jdbc.iso(row.get("created_at")));
+        out.put("updated_at", Jdbc.iso(row.get("updated_at")));
+        out.put("created_by", str(row.get("created_by")));
+        out.put("modified_by", str(row.get("modified_by")));
+        out.put("model_count", row.get("model_count") instanceof Number n ? n.longValue() : 0);
+        Object key = row.get("api_key");
+        out.put("api_key_set", key != null && !key.toString().isBlank());
+        return out;
+    }
+
+    static String str(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package io.camelllmproxy.auth;
+
+import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.http.AdmissionControl;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks every request's key on the Vert.x event loop, before its body is read or a worker thread is
+ * taken: {@code Authorization: Bearer <key>} or {@code x-api-key}. Chat needs {@code llm.invoke}, the model
+ * list {@code llm.read}, the admin API {@code admin}; only {@code /health} is open. It then applies the
+ * key's per-minute limits and stamps the {@code x-ratelimit-*} headers on the answer.
+ */
+public class AuthGate implements Handler<RoutingContext> {
+
+    private final KeyRing keys;
+    private final RateLimiter limiter;
+    private final AdmissionControl admission;
+    private final KeyUsage usage;
+
+    public AuthGate(KeyRing keys, RateLimiter limiter, AdmissionControl admission, KeyUsage usage) {
+        this.keys = keys;
+        this.limiter = limiter;
+        this.admission = admission;
+        this.usage = usage;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (path.equals("/health")) {
+            ctx.next();
+            return;
+        }
+        String presented = presentedKey(ctx);
+        if (presented == null) {
+            reject(ctx, new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key", null,
+                    "No API key provided: send it as 'Authorization: Bearer <key>' or 'x-api-key'", null), Map.of());
+            return;
+        }
+        ApiKeyIdentity identity = keys.authenticate(presented);
+        if (identity == null) {
+            reject(ctx, new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key", null,
+                    "Incorrect, revoked or expired API key", null), Map.of());
+            return;
+        }
+        String scope = requiredScope(path);
+        if (scope != null && !identity.has(scope)) {
+            reject(ctx, new OpenAiError(403, "permission_error", "insufficient_scope", null,
+                    "This key lacks the '" + scope + "' scope needed for " + path, null), Map.of());
+            return;
+        }
+        usage.touch(identity);
+        if (identity.limited() && !Scopes.ADMIN.equals(scope)) {
+            RateLimiter.Decision decision = limiter.admit(identity);
+            if (!decision.allowed()) {
+                reject(ctx, new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null,
+                        "Rate limit reached for " + decision.deniedBy() + " per minute on key '" + identity.name()
+                                + "'; retry after " + Math.max(1, decision.retryAfterSeconds()) + " s", null),
+                        RateLimitHeaders.of(decision));
+                return;
+            }
+            HttpServerResponse response = ctx.response();
+            // Our limits describe the client's key; they replace any the provider's answer carried.
+            ctx.addHeadersEndHandler(v -> RateLimitHeaders.of(limiter.current(identity)).forEach(response.headers()::set));
+        }
+        AdmissionControl.RequestContext context = admission.context(ctx.response());
+        if (context != null) {
+            context.identity(identity);
+        }
+        ctx.next();
+    }
+
+    static String requiredScope(String path) {
+        if (path.startsWith("/v1/chat/completions")) {
+            return Scopes.INVOKE;
+        }
+        if (path.startsWith("/llm/") || path.equals("/llm") || path.startsWith("/v1/llm")) {
+            return Scopes.ADMIN;
+        }
+        return Scopes.READ;
+    }
+
+    private static String presentedKey(RoutingContext ctx) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization != null && authorization.length() > 7
+                && authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return authorization.substring(7).trim();
+        }
+        String apiKey = ctx.request().getHeader("x-api-key");
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+
+    private static void reject(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {
+        HttpServerResponse response = ctx.response();
+        response.setStatusCode(error.status()).putHeader("Content-Type", "application/json");
+        if (error.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        headers.forEach(response::putHeader);
+        response.end(Buffer.buffer(error.toBytes()));
+    }
+}

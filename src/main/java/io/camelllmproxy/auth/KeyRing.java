@@ -1,0 +1,91 @@
+package io.camelllmproxy.auth;
+
+import java.security.MessageDigest;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway keys and the admin token, held in memory so that checking a request's key costs no
+ * database round trip. Keys are found by the SHA-256 of what the client presented and the digests are
+ * compared in constant time; the registry-refresh route reloads the ring, and every key write reloads it
+ * at once, so a revoked key fails on the next request.
+ */
+public class KeyRing {
+
+    private record Entry(byte[] hash, ApiKeyIdentity identity, boolean enabled, Instant expiresAt) {
+    }
+
+    private final byte[] adminTokenHash;
+    private volatile Map<String, Entry> byHash = Map.of();
+
+    public KeyRing(String adminToken) {
+        this.adminTokenHash = adminToken == null || adminToken.isBlank() ? null : ApiKeys.sha256(adminToken);
+    }
+
+    /** Called with the rows of {@code sql/api-keys-snapshot.sql}. */
+    public void refresh(List<Map<String, Object>> rows) {
+        Map<String, Entry> next = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            String hash = String.valueOf(row.get("key_hash"));
+            Set<String> scopes = Arrays.stream(String.valueOf(row.get("scopes")).split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+            ApiKeyIdentity identity = new ApiKeyIdentity(String.valueOf(row.get("id")), String.valueOf(row.get("name")),
+                    scopes, integer(row.get("rpm_limit")), integer(row.get("tpm_limit")));
+            next.put(hash, new Entry(HexFormat.of().parseHex(hash), identity, Boolean.TRUE.equals(bool(row.get("enabled"))),
+                    instant(row.get("expires_at"))));
+        }
+        byHash = next;
+    }
+
+    /** The identity behind a presented key, or null when it is unknown, disabled or expired. */
+    public ApiKeyIdentity authenticate(String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > 512) {
+            return null;
+        }
+        byte[] digest = ApiKeys.sha256(presented);
+        if (adminTokenHash != null && MessageDigest.isEqual(digest, adminTokenHash)) {
+            return ApiKeyIdentity.ADMIN_TOKEN;
+        }
+        Entry entry = byHash.get(HexFormat.of().formatHex(digest));
+        if (entry == null || !MessageDigest.isEqual(digest, entry.hash()) || !entry.enabled()) {
+            return null;
+        }
+        if (entry.expiresAt() != null && !Instant.now().isBefore(entry.expiresAt())) {
+            return null;
+        }
+        return entry.identity();
+    }
+
+    public boolean hasAdminToken() {
+        return adminTokenHash != null;
+    }
+
+    private static Integer integer(Object value) {
+        return value instanceof Number n ? n.intValue() : null;
+    }
+
+    private static Boolean bool(Object value) {
+        return value instanceof Boolean b ? b : value != null && Boolean.parseBoolean(value.toString());
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime ldt) {
+            return ldt.toInstant(java.time.ZoneOffset.UTC);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,2 @@
+SELECT id, name, key_hash, key_prefix, scopes, rpm_limit, tpm_limit, expires_at, enabled
+FROM llm_api_keys
