@@ -1,6 +1,7 @@
 package io.camelllmproxy;
 
 import io.camelllmproxy.config.GatewayConfiguration;
+import io.camelllmproxy.crypto.RotateSecretCommand;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
 import org.apache.camel.main.Main;
 
@@ -14,6 +15,9 @@ public final class LlmProxyApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("rotate-secret")) {
+            System.exit(RotateSecretCommand.run(propertiesLocation(), System::getenv));
+        }
         Main main = create();
         int status;
         try {
@@ -30,14 +34,18 @@ public final class LlmProxyApplication {
         System.exit(status);
     }
 
+    static String propertiesLocation() {
+        return Files.isRegularFile(Path.of("application.properties")) ? "file:application.properties"
+                : "classpath:application.properties";
+    }
+
     /**
      * A Camel Main reading {@code ./application.properties} and {@code ./routes} when they exist (so a user
      * edits them without rebuilding), else the copies packaged in the jar.
      */
     public static Main create() {
         Main main = new Main();
-        main.setPropertyPlaceholderLocations(Files.isRegularFile(Path.of("application.properties"))
-                ? "file:application.properties" : "classpath:application.properties");
+        main.setPropertyPlaceholderLocations(propertiesLocation());
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         main.configure().addConfiguration(new GatewayConfiguration());

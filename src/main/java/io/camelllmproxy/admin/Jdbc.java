@@ -33,7 +33,7 @@ final class Jdbc {
 
     List<Map<String, Object>> query(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, List.of(params));
+            bind(ps, java.util.Arrays.asList(params));
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 List<Map<String, Object>> rows = new ArrayList<>();
@@ -67,7 +67,7 @@ final class Jdbc {
 
     int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, List.of(params));
+            bind(ps, java.util.Arrays.asList(params));
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("registry update failed: " + e.getMessage(), e);
