@@ -49,7 +49,7 @@ public final class RotateSecretCommand {
             }
             String url = settings.required("llm.db.url");
             try (HikariDataSource dataSource = RegistryDatabase.open(url, settings.string("llm.db.user", null),
-                    settings.string("llm.db.password", null), 1)) {
+                    settings.string("llm.db.password", null), 2)) {
                 RegistryDatabase.migrate(dataSource, url);
                 SecretRotation.Outcome outcome = new SecretRotation(new CredentialCipher(oldSecret),
                         new CredentialCipher(newSecret)).run(dataSource);
