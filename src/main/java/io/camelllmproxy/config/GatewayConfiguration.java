@@ -73,7 +73,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 cipher, addresses, System::getenv);
 
         int maxConcurrent = settings.integer("llm.server.max-concurrent-requests", 2000);
-        Vertx vertx = Vertx.vertx(new VertxOptions()
+        Vertx vertx = ElasticWorkerPool.vertx(new VertxOptions()
                 // every open stream holds one worker for its lifetime, so the pool must exceed the admission limit
                 .setWorkerPoolSize(maxConcurrent + 16)
                 .setMaxWorkerExecuteTime(1).setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
