@@ -87,6 +87,8 @@ public final class StreamSession {
         response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
         response.putHeader("Cache-Control", "no-cache");
         response.putHeader("X-Accel-Buffering", "no");
+        // the client (and any proxy) sees the 200 as soon as the provider accepted, not with the first token
+        response.writeHead();
     }
 
     /** Writes {@code data: payload} as one event, waiting while the client reads slower than the model writes. */

@@ -48,10 +48,12 @@ public final class BenchClient {
         switch (args[0]) {
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), args[4], Path.of(args[5]));
             case "streams" -> {
-                // a short unrecorded round first, so neither side is measured with a cold JIT or no connections
-                streams(args[1], args[2], Math.min(20, Integer.parseInt(args[3])), args[4], args[5], null);
+                // an unrecorded round first, so the client is not measured with a cold JIT
+                streams(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], null);
                 streams(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], Path.of(args[6]));
             }
+            case "stream-pair" -> streamPair(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], args[6],
+                    Path.of(args[7]));
             case "soak" -> soak(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
             default -> throw new IllegalArgumentException("latency | streams | soak");
         }
@@ -83,7 +85,24 @@ public final class BenchClient {
                 n, ms(d, 50), ms(d, 99), ms(g, 50), ms(g, 99), ms(g, 50) - ms(d, 50), ms(g, 99) - ms(d, 99)));
     }
 
-    static void streams(String label, String base, int concurrency, String model, String key, Path out) throws Exception {
+    /**
+     * Direct and gateway stream rounds alternating in one warm client (direct, gateway, direct, gateway after
+     * a warm-up of each), so neither side pays for the client's own start or for a noisier moment.
+     */
+    static void streamPair(String lane, String directBase, String gatewayBase, int concurrency, String model, String key,
+                           Path out) throws Exception {
+        String directModel = model;
+        streams(lane + "-direct", directBase, concurrency, directModel, "-", null);
+        streams(lane + "-gateway", gatewayBase, concurrency, model, key, null);
+        List<long[][]> direct = new ArrayList<>();
+        List<long[][]> gateway = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            direct.add(streams(lane + "-direct", directBase, concurrency, directModel, "-", round == 1 ? out : null));
+            gateway.add(streams(lane + "-gateway", gatewayBase, concurrency, model, key, round == 1 ? out : null));
+        }
+    }
+
+    static long[][] streams(String label, String base, int concurrency, String model, String key, Path out) throws Exception {
         int chunks = Integer.parseInt(model.split("-")[1]);
         boolean anthropicDirect = model.startsWith("a-") && label.endsWith("direct");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -172,7 +191,7 @@ public final class BenchClient {
             }
         }
         if (out == null) {
-            return;
+            return null;
         }
         long[] f = firsts.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] gp = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -182,6 +201,7 @@ public final class BenchClient {
                         + "\"gap_p50\":%.3f,\"gap_p99\":%.3f,\"wall_s\":%.2f}",
                 label, concurrency, model, completed.get(), failed.get(), lost.get(), reordered.get(),
                 ms(f, 50), ms(f, 99), ms(gp, 50), ms(gp, 99), wall));
+        return new long[][] {f, gp};
     }
 
     static void soak(String gateway, int perSecond, int seconds, String key) throws Exception {

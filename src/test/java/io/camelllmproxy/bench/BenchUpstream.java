@@ -54,6 +54,10 @@ public final class BenchUpstream {
             } else {
                 response.write("");
             }
+            // the head goes out now, as a provider sends it before its first token
+            if (!response.headWritten()) {
+                response.writeHead();
+            }
             next(0);
         }
 
