@@ -4,6 +4,7 @@ import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.transform.StreamTranslator;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Passes each upstream event through the stream translator to the client, charging reported usage to the key. */
@@ -19,13 +20,20 @@ public final class EventRelay {
         this.charge = charge;
     }
 
-    public void onEvent(String data) throws IOException {
+    /** Translates the events of one split part and writes what they produce to the client at once. */
+    public void onEvents(List<String> events) throws IOException {
         if (session.isClientGone()) {
             throw new ClientGoneException();
         }
-        if (!SseEventReader.END.equals(data)) {
-            send(translator.onEvent(data));
+        if (events.size() == 1) {
+            send(translator.onEvent(events.get(0)));
+            return;
         }
+        List<String> payloads = new ArrayList<>();
+        for (String event : events) {
+            payloads.addAll(translator.onEvent(event));
+        }
+        send(payloads);
     }
 
     public void onEnd() throws IOException {
@@ -33,15 +41,12 @@ public final class EventRelay {
     }
 
     private void send(List<String> payloads) throws IOException {
-        for (String payload : payloads) {
-            if ("[DONE]".equals(payload)) {
-                session.sendDone();
-            } else {
-                session.sendData(payload);
-                if (charge != null) {
-                    charge.fromChunk(payload);
-                }
-            }
+        if (payloads.isEmpty()) {
+            return;
+        }
+        session.sendAll(payloads);
+        if (charge != null) {
+            payloads.forEach(charge::fromChunk);
         }
     }
 }

@@ -22,6 +22,19 @@ final class LineReader {
         this.in = in;
     }
 
+    /** The next line if a whole one is already buffered, else null; never reads from the stream. */
+    String bufferedLine() {
+        for (int i = start; i < end; i++) {
+            if (buffer[i] == '\n') {
+                int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                String line = new String(buffer, start, lineEnd - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                return line;
+            }
+        }
+        return null;
+    }
+
     /** The next line without its terminator (LF or CRLF), or null at the end of the stream. */
     String readLine() throws IOException {
         int scanFrom = start;

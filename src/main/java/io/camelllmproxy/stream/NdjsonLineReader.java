@@ -3,14 +3,17 @@ package io.camelllmproxy.stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Splits an NDJSON body into its lines, each handed over as soon as its newline arrives. Like
- * {@link SseEventReader} it never reads ahead in {@code hasNext()}, and blank lines are skipped.
+ * Splits an NDJSON body into its lines, each handed over as soon as its newline arrives, together with the
+ * further lines already received. Like {@link SseEventReader} it never reads ahead in {@code hasNext()},
+ * and blank lines are skipped.
  */
-public final class NdjsonLineReader implements Iterator<String> {
+public final class NdjsonLineReader implements Iterator<List<String>> {
 
     private final LineReader reader;
     private boolean ended;
@@ -24,23 +27,30 @@ public final class NdjsonLineReader implements Iterator<String> {
         return !ended;
     }
 
-    /** The next non-blank line; {@link SseEventReader#END} when the stream ended. */
+    /** The next lines, at least one unless the stream ended (then none). */
     @Override
-    public String next() {
+    public List<String> next() {
         if (ended) {
             throw new NoSuchElementException();
         }
+        List<String> lines = new ArrayList<>(2);
         try {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {
-                    return line;
+                    lines.add(line);
+                    while ((line = reader.bufferedLine()) != null) {
+                        if (!line.isBlank()) {
+                            lines.add(line);
+                        }
+                    }
+                    return lines;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         ended = true;
-        return SseEventReader.END;
+        return lines;
     }
 }

@@ -3,21 +3,25 @@ package io.camelllmproxy.stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
  * Splits a Server-Sent Events body into the data of its events, per the HTML living standard: the
- * {@code data:} lines of one event are joined with newlines and the event ends at the blank line.
- * Each event is handed over the moment its blank line arrives; comments, {@code event:}, {@code id:} and
- * {@code retry:} lines carry nothing a chat chunk needs.
+ * {@code data:} lines of one event are joined with newlines and the event ends at the blank line; comments,
+ * {@code event:}, {@code id:} and {@code retry:} lines carry nothing a chat chunk needs.
+ * <p>
+ * Each part it hands out is the next event, as soon as its blank line arrives, together with any further
+ * events already received: a slow stream yields one event per part, a busy gateway fewer, larger parts
+ * (fewer exchanges and fewer writes), and no event ever waits for one that has not arrived.
  */
-public final class SseEventReader implements Iterator<String> {
-
-    /** Handed out once when the stream ends between events; relays skip it. */
-    public static final String END = "";
+public final class SseEventReader implements Iterator<List<String>> {
 
     private final LineReader reader;
+    private final StringBuilder data = new StringBuilder();
+    private boolean hasData;
     private boolean ended;
 
     public SseEventReader(InputStream body) {
@@ -34,39 +38,57 @@ public final class SseEventReader implements Iterator<String> {
         return !ended;
     }
 
-    /** The next event's data; {@link #END} when the stream ended without a further event. */
+    /** The next events' data, at least one unless the stream ended (then possibly none). */
     @Override
-    public String next() {
+    public List<String> next() {
         if (ended) {
             throw new NoSuchElementException();
         }
-        String event = readEvent();
-        return event == null ? END : event;
-    }
-
-    private String readEvent() {
-        StringBuilder data = null;
+        List<String> events = new ArrayList<>(2);
         try {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        return data.toString();
+                String event = onLine(line);
+                if (event != null) {
+                    events.add(event);
+                    while ((line = reader.bufferedLine()) != null) {
+                        event = onLine(line);
+                        if (event != null) {
+                            events.add(event);
+                        }
                     }
-                } else if (line.startsWith("data:")) {
-                    int start = line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5;
-                    if (data == null) {
-                        data = new StringBuilder(line.length());
-                    } else {
-                        data.append('\n');
-                    }
-                    data.append(line, start, line.length());
+                    return events;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         ended = true;
-        return data == null ? null : data.toString();
+        if (hasData) {
+            events.add(take());
+        }
+        return events;
+    }
+
+    private String onLine(String line) {
+        if (line.isEmpty()) {
+            return hasData ? take() : null;
+        }
+        if (line.startsWith("data:")) {
+            int start = line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5;
+            if (hasData) {
+                data.append('\n');
+            }
+            data.append(line, start, line.length());
+            hasData = true;
+        }
+        return null;
+    }
+
+    private String take() {
+        String event = data.toString();
+        data.setLength(0);
+        hasData = false;
+        return event;
     }
 }

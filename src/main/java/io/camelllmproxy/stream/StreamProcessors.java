@@ -76,14 +76,15 @@ public final class StreamProcessors {
     }
 
     /** The split expression: the upstream body as an iterator of events, read as they arrive. */
-    public java.util.Iterator<String> events(Exchange exchange) {
+    public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         return transformer.framing() == StreamFraming.NDJSON ? new NdjsonLineReader(body) : new SseEventReader(body);
     }
 
+    @SuppressWarnings("unchecked")
     public Processor relayEvent() {
-        return exchange -> relay(exchange).onEvent(exchange.getMessage().getBody(String.class));
+        return exchange -> relay(exchange).onEvents(exchange.getMessage().getBody(java.util.List.class));
     }
 
     public Processor finish() {

@@ -8,6 +8,7 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 public final class StreamSession {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServerResponse response;
@@ -93,13 +96,24 @@ public final class StreamSession {
 
     /** Writes {@code data: payload} as one event, waiting while the client reads slower than the model writes. */
     public void sendData(String payload) throws IOException {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        Buffer event = Buffer.buffer(bytes.length + 8).appendString("data: ").appendBytes(bytes).appendString("\n\n");
-        write(event);
+        sendAll(List.of(payload));
     }
 
     public void sendDone() throws IOException {
         write(Buffer.buffer(DONE));
+    }
+
+    /** Writes several events in one write ({@code [DONE]} as the end marker), so a burst costs one hand-off. */
+    public void sendAll(List<String> payloads) throws IOException {
+        Buffer events = Buffer.buffer(64 * payloads.size());
+        for (String payload : payloads) {
+            if ("[DONE]".equals(payload)) {
+                events.appendBytes(DONE);
+            } else {
+                events.appendBytes(DATA).appendString(payload).appendBytes(EVENT_END);
+            }
+        }
+        write(events);
     }
 
     /**

@@ -51,10 +51,17 @@ public final class BenchReport {
         streamRows(md, "3", "100 streams, 64 chunks 20 ms apart", results.get("streams:openai-direct"), results.get("streams:openai-gateway"));
         streamRows(md, "5", "Anthropic lane, same load", results.get("streams:anthropic-direct"), results.get("streams:anthropic-gateway"));
         JsonNode capacity = results.get("streams:capacity-gateway");
+        JsonNode capacityDirect = results.get("streams:capacity-direct");
         JsonNode capacityProc = results.get("capacity");
         if (capacity != null) {
-            row(md, "4", "capacity: " + capacity.get("concurrency").asInt() + " streams of 10 s, completed", null, capacity.get("completed"),
+            row(md, "4", "capacity: " + capacity.get("concurrency").asInt() + " streams of 10 s, completed", capacityDirect == null ? null
+                    : capacityDirect.get("completed"), capacity.get("completed"),
                     "failed " + capacity.get("failed").asInt() + ", lost " + capacity.get("lost").asInt(), "all, 0 lost");
+            row(md, "4", "capacity: wall time of the run (s)", capacityDirect == null ? null : capacityDirect.get("wall_s"),
+                    capacity.get("wall_s"), "", "");
+            row(md, "4", "capacity: inter-chunk p50 / p99 (ms), chunks sent 50 ms apart", capacityDirect == null ? null
+                    : Json.MAPPER.getNodeFactory().textNode(cell(capacityDirect.get("gap_p50")) + " / " + cell(capacityDirect.get("gap_p99"))),
+                    Json.MAPPER.getNodeFactory().textNode(cell(capacity.get("gap_p50")) + " / " + cell(capacity.get("gap_p99"))), "", "");
             if (capacityProc != null) {
                 row(md, "4", "capacity: peak RSS (MiB) / peak threads", null, capacityProc.get("peak_rss_mib"),
                         capacityProc.get("peak_threads").asText() + " threads", "<= 1024 MiB");

@@ -113,10 +113,9 @@ class SchemaRoutesTest {
             out.add(Fixtures.json(caseDir.resolve("client-response.json")));
             return out;
         }
-        Iterator<String> events = new io.camelllmproxy.stream.SseEventReader(Files.newInputStream(sse));
+        Iterator<List<String>> events = new io.camelllmproxy.stream.SseEventReader(Files.newInputStream(sse));
         while (events.hasNext()) {
-            String data = events.next();
-            if (!data.isEmpty()) {
+            for (String data : events.next()) {
                 out.add("[DONE]".equals(data) ? Json.MAPPER.getNodeFactory().textNode(data) : Json.MAPPER.readTree(data));
             }
         }
