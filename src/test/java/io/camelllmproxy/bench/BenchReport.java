@@ -72,6 +72,10 @@ public final class BenchReport {
             row(md, "6", "start-up to first served request (s)", null, startup.get("first_request_s"), "", "<= 2");
             row(md, "6", "idle RSS after start (MiB)", null, startup.get("idle_rss_mib"), "", "<= 200");
         }
+        JsonNode cds = results.get("startup-cds");
+        if (cds != null) {
+            row(md, "6", "start-up with an AppCDS archive (s)", null, cds.get("first_request_s"), "", "<= 2");
+        }
         JsonNode soak = results.get("soakrss");
         if (soak != null) {
             row(md, "7", "soak RSS start / middle / end (MiB)", null, soak.get("end_mib"),
