@@ -209,6 +209,13 @@ final class FieldCheck {
         return out;
     }
 
+    /** Puts {@code value} under {@code field} when the payload names the field (even as null). */
+    void into(Map<String, Object> columns, String field, Object value) {
+        if (body.has(field)) {
+            columns.put(field, value);
+        }
+    }
+
     void problem(String field, String message) {
         problems.putIfAbsent(field, message);
     }

@@ -1,6 +1,7 @@
 package io.camelllmproxy.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.camelllmproxy.registry.SqlParams;
 import io.camelllmproxy.transform.Json;
 
 import javax.sql.DataSource;
@@ -10,8 +11,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,7 @@ final class Jdbc {
 
     List<Map<String, Object>> query(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, java.util.Arrays.asList(params));
+            SqlParams.bind(ps, java.util.Arrays.asList(params));
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
                 List<Map<String, Object>> rows = new ArrayList<>();
@@ -67,7 +66,7 @@ final class Jdbc {
 
     int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, java.util.Arrays.asList(params));
+            SqlParams.bind(ps, java.util.Arrays.asList(params));
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("registry update failed: " + e.getMessage(), e);
@@ -94,30 +93,6 @@ final class Jdbc {
         sql.append("updated_at = CURRENT_TIMESTAMP WHERE id = ?");
         params.add(id);
         return update(sql.toString(), params.toArray());
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            Object value = params.get(i);
-            int index = i + 1;
-            if (value == null) {
-                ps.setNull(index, Types.VARCHAR);
-            } else if (value instanceof JsonNode json) {
-                ps.setString(index, Json.compactString(json));
-            } else if (value instanceof Boolean b) {
-                ps.setBoolean(index, b);
-            } else if (value instanceof Integer n) {
-                ps.setInt(index, n);
-            } else if (value instanceof Long n) {
-                ps.setLong(index, n);
-            } else if (value instanceof Double d) {
-                ps.setDouble(index, d);
-            } else if (value instanceof Instant instant) {
-                ps.setTimestamp(index, Timestamp.from(instant));
-            } else {
-                ps.setString(index, value.toString());
-            }
-        }
     }
 
     /** A timestamp column as ISO-8601 UTC text, whichever type the driver returned. */

@@ -144,15 +144,15 @@ public class ModelAdmin {
             check.require("model_name");
         }
         Map<String, Object> columns = new LinkedHashMap<>();
-        put(check, columns, "provider_id", check.text("provider_id", 36, false, false));
-        put(check, columns, "model_id", check.text("model_id", 255, false, false));
-        put(check, columns, "model_name", check.text("model_name", 255, false, false));
-        put(check, columns, "model_alias", check.text("model_alias", 255, false, true));
-        put(check, columns, "description", check.description("description"));
-        put(check, columns, "context_window", check.positiveInt("context_window"));
-        put(check, columns, "max_output_tokens", check.positiveInt("max_output_tokens"));
+        check.into(columns, "provider_id", check.text("provider_id", 36, false, false));
+        check.into(columns, "model_id", check.text("model_id", 255, false, false));
+        check.into(columns, "model_name", check.text("model_name", 255, false, false));
+        check.into(columns, "model_alias", check.text("model_alias", 255, false, true));
+        check.into(columns, "description", check.description("description"));
+        check.into(columns, "context_window", check.positiveInt("context_window"));
+        check.into(columns, "max_output_tokens", check.positiveInt("max_output_tokens"));
         for (String flag : FLAGS) {
-            put(check, columns, flag, check.bool(flag));
+            check.into(columns, flag, check.bool(flag));
             if (check.isNull(flag)) {
                 check.problem(flag, "must be true or false");
             }
@@ -167,11 +167,6 @@ public class ModelAdmin {
         return out;
     }
 
-    private static void put(FieldCheck check, Map<String, Object> columns, String field, Object value) {
-        if (check.has(field)) {
-            columns.put(field, value);
-        }
-    }
 
     private Map<String, Object> existing(String id) {
         Map<String, Object> row = id == null ? null : load(id);

@@ -132,9 +132,9 @@ public class ProviderAdmin {
             check.require("provider_type");
         }
         Map<String, Object> columns = new LinkedHashMap<>();
-        put(check, columns, "name", check.text("name", 255, true, false));
-        put(check, columns, "provider_type", check.oneOf("provider_type", ProviderTypes.ALL));
-        put(check, columns, "description", check.description("description"));
+        check.into(columns, "name", check.text("name", 255, true, false));
+        check.into(columns, "provider_type", check.oneOf("provider_type", ProviderTypes.ALL));
+        check.into(columns, "description", check.description("description"));
         String apiBase = check.text("api_base", 512, false, true);
         if (apiBase != null) {
             String problem = addresses.problemWithUrl(apiBase);
@@ -142,16 +142,16 @@ public class ProviderAdmin {
                 check.problem("api_base", problem);
             }
         }
-        put(check, columns, "api_base", apiBase);
+        check.into(columns, "api_base", apiBase);
         String version = check.text("api_version", 50, false, true);
         if (version != null && !version.matches("[A-Za-z0-9._-]+")) {
             check.problem("api_version", "may hold only letters, digits, '.', '_' and '-'");
         }
-        put(check, columns, "api_version", version);
-        put(check, columns, "default_model", check.text("default_model", 255, false, true));
-        put(check, columns, "default_temperature", check.number("default_temperature", 0, 2));
-        put(check, columns, "default_max_tokens", check.positiveInt("default_max_tokens"));
-        put(check, columns, "enabled", check.bool("enabled"));
+        check.into(columns, "api_version", version);
+        check.into(columns, "default_model", check.text("default_model", 255, false, true));
+        check.into(columns, "default_temperature", check.number("default_temperature", 0, 2));
+        check.into(columns, "default_max_tokens", check.positiveInt("default_max_tokens"));
+        check.into(columns, "enabled", check.bool("enabled"));
         if (check.isNull("enabled")) {
             check.problem("enabled", "must be true or false");
         }
@@ -182,11 +182,6 @@ public class ProviderAdmin {
         return columns;
     }
 
-    private static void put(FieldCheck check, Map<String, Object> columns, String field, Object value) {
-        if (check.has(field)) {
-            columns.put(field, value);
-        }
-    }
 
     private Map<String, Object> existing(String id) {
         Map<String, Object> row = id == null ? null : load(id);

@@ -1,8 +1,8 @@
 package io.camelllmproxy.registry.bootstrap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
+import io.camelllmproxy.registry.SqlParams;
 import io.camelllmproxy.transform.Json;
 
 import javax.sql.DataSource;
@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,23 +190,7 @@ final class BootstrapWriter {
     }
 
     private static void bind(PreparedStatement ps, List<String> names, Map<String, Object> columns) throws SQLException {
-        for (int i = 0; i < names.size(); i++) {
-            Object value = columns.get(names.get(i));
-            int index = i + 1;
-            if (value == null) {
-                ps.setNull(index, Types.VARCHAR);
-            } else if (value instanceof JsonNode json) {
-                ps.setString(index, Json.compactString(json));
-            } else if (value instanceof Boolean b) {
-                ps.setBoolean(index, b);
-            } else if (value instanceof Integer n) {
-                ps.setInt(index, n);
-            } else if (value instanceof Double d) {
-                ps.setDouble(index, d);
-            } else {
-                ps.setString(index, value.toString());
-            }
-        }
+        SqlParams.bind(ps, names.stream().map(columns::get).toList());
     }
 
     private static String newId() {
