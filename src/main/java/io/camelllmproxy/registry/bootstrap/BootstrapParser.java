@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  */
 final class BootstrapParser {
 
+    /** The admin API's rule for provider names, so both ways into the registry accept the same names. */
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_ -]*[A-Za-z0-9_-])?");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(env:)?([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
     private enum Kind { TEXT, NULLABLE_TEXT, PROVIDER_TYPE, URL, TEMPERATURE, POSITIVE_INT, BOOLEAN, OBJECT }
@@ -129,6 +131,10 @@ final class BootstrapParser {
                 continue;
             }
             readValue(tuple.getValueNode(), path + "." + key, kind, columns, key);
+        }
+        if (columns.get("name") instanceof String name && !PROVIDER_NAME.matcher(name).matches()) {
+            fail(map, path + ".name", "may hold only letters, digits, '_', '-' and inner spaces (as the admin API allows)");
+            columns.remove("name");
         }
         requireKey(map, path, columns, "name");
         requireKey(map, path, columns, "provider_type");

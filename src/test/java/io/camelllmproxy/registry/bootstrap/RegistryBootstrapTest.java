@@ -43,7 +43,7 @@ class RegistryBootstrapTest {
                     model_alias: fast
                     enabled: true
                   - model_id: ${MODEL_FROM_ENV:-fallback-model}
-              - name: Second Provider!
+              - name: Second Provider
                 provider_type: groq
                 api_base: https://api.groq.com/openai/v1
                 models: []
@@ -168,6 +168,13 @@ class RegistryBootstrapTest {
         assertTrue(message.contains(file + ":15: providers[1].models[0].model_id is required"), message);
         assertEquals(before, rows("SELECT * FROM llm_providers ORDER BY id"), "the valid first entry was not applied either");
         assertTrue(rows("SELECT id FROM llm_models WHERE model_id = 'new-model'").isEmpty());
+    }
+
+    @Test
+    void providerNamesFollowTheAdminApiRule() throws Exception {
+        Path bad = write("providers:\n  - {name: \"<b>x</b>\", provider_type: openai}\n");
+        assertTrue(assertThrows(BootstrapException.class, () -> apply(bad)).getMessage()
+                .contains(bad + ":2: providers[0].name may hold only letters"));
     }
 
     @Test
