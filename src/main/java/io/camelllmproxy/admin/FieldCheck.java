@@ -54,6 +54,24 @@ final class FieldCheck {
 
     /** Text of 1..max characters with no control characters or markup; {@code name} adds the name pattern. */
     String text(String field, int max, boolean name, boolean nullable) {
+        String text = string(field, nullable);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            problems.putIfAbsent(field, "must not be empty");
+        } else if (text.length() > max) {
+            problems.putIfAbsent(field, "must be at most " + max + " characters");
+        } else if (name && !NAME.matcher(text).matches()) {
+            problems.putIfAbsent(field, "may hold only letters, digits, '_', '-' and inner spaces");
+        } else if (hasControl(text, false) || MARKUP.matcher(text).find()) {
+            problems.putIfAbsent(field, "must not contain control characters or markup");
+        }
+        return text;
+    }
+
+    /** The field's string, or null when absent, null (a problem unless nullable) or not a string (a problem). */
+    private String string(String field, boolean nullable) {
         JsonNode value = body.get(field);
         if (value == null) {
             return null;
@@ -68,30 +86,15 @@ final class FieldCheck {
             problems.putIfAbsent(field, "must be a string");
             return null;
         }
-        String text = value.asText();
-        if (text.isBlank()) {
-            problems.putIfAbsent(field, "must not be empty");
-        } else if (text.length() > max) {
-            problems.putIfAbsent(field, "must be at most " + max + " characters");
-        } else if (name && !NAME.matcher(text).matches()) {
-            problems.putIfAbsent(field, "may hold only letters, digits, '_', '-' and inner spaces");
-        } else if (hasControl(text, false) || MARKUP.matcher(text).find()) {
-            problems.putIfAbsent(field, "must not contain control characters or markup");
-        }
-        return text;
+        return value.asText();
     }
 
     /** Free text (descriptions): newlines and tabs allowed, markup not. */
     String description(String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+        String text = string(field, true);
+        if (text == null) {
             return null;
         }
-        if (!value.isTextual()) {
-            problems.putIfAbsent(field, "must be a string");
-            return null;
-        }
-        String text = value.asText();
         if (text.length() > 2000) {
             problems.putIfAbsent(field, "must be at most 2000 characters");
         } else if (hasControl(text, true) || MARKUP.matcher(text).find()) {
@@ -102,15 +105,10 @@ final class FieldCheck {
 
     /** A secret (API key): any printable text up to 4096 characters. */
     String secret(String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+        String text = string(field, true);
+        if (text == null) {
             return null;
         }
-        if (!value.isTextual()) {
-            problems.putIfAbsent(field, "must be a string");
-            return null;
-        }
-        String text = value.asText();
         if (text.length() > 4096 || hasControl(text, false) || text.isBlank()) {
             problems.putIfAbsent(field, "must be 1 to 4096 printable characters");
         }

@@ -7,7 +7,6 @@ import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,13 +156,7 @@ public class AnthropicTransformer implements WireTransformer {
 
     @Override
     public byte[] response(byte[] upstreamBody, ObjectNode request, ModelTarget target) {
-        JsonNode message;
-        try {
-            message = Json.MAPPER.readTree(upstreamBody);
-        } catch (IOException e) {
-            throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
-                    "Anthropic answered with a body that is not JSON"));
-        }
+        JsonNode message = OpenAiShapes.upstreamJson(upstreamBody, "Anthropic");
         StringBuilder text = new StringBuilder();
         ArrayNode calls = Json.MAPPER.createArrayNode();
         for (JsonNode block : message.path("content")) {

@@ -3,11 +3,8 @@ package io.camelllmproxy.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.camelllmproxy.error.GatewayException;
-import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
 
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -156,13 +153,7 @@ public class OllamaTransformer implements WireTransformer {
 
     @Override
     public byte[] response(byte[] upstreamBody, ObjectNode request, ModelTarget target) {
-        JsonNode answer;
-        try {
-            answer = Json.MAPPER.readTree(upstreamBody);
-        } catch (IOException e) {
-            throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
-                    "Ollama answered with a body that is not JSON"));
-        }
+        JsonNode answer = OpenAiShapes.upstreamJson(upstreamBody, "Ollama");
         ObjectNode completion = Json.MAPPER.createObjectNode();
         completion.put("id", OpenAiShapes.newId("chatcmpl-"));
         completion.put("object", "chat.completion");

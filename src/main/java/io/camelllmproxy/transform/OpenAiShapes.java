@@ -116,6 +116,16 @@ public final class OpenAiShapes {
                 message, null));
     }
 
+    /** A provider's successful answer as JSON; a body that is not JSON is the provider's fault, a 502. */
+    public static JsonNode upstreamJson(byte[] body, String provider) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
+                    provider + " answered with a body that is not JSON"));
+        }
+    }
+
     /** The function tool calls of an assistant message, or an empty array. */
     public static JsonNode toolCalls(JsonNode message) {
         JsonNode calls = message.get("tool_calls");
