@@ -142,7 +142,7 @@ class AuthGateTest {
         String soon = createKey("{\"name\":\"expiring\",\"scopes\":[\"llm.read\"],\"expires_at\":\""
                 + java.time.Instant.now().plusSeconds(2) + "\"}");
         assertEquals(200, gateway.send("GET", "/v1/models", null, soon).statusCode());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> gateway.send("GET", "/v1/models", null, soon).statusCode() == 401);
     }
 }

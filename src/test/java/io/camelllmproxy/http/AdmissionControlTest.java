@@ -26,7 +26,8 @@ class AdmissionControlTest {
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
                      null, null, "{model_id: m, model_name: M}"), Map.of("llm.server.max-concurrent-requests", "3"))) {
-            upstream.replySse(List.of("{\"n\":1}", "{\"n\":2}", "[DONE]"), 700);
+            // the streams stay open until the test steps them, so the fourth request meets three busy slots however slow the machine
+            upstream.reply(new FakeUpstream.Stepped(List.of("{\"n\":1}", "{\"n\":2}", "[DONE]"), 0));
             String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
@@ -41,6 +42,9 @@ class AdmissionControlTest {
             assertEquals(503, refused.statusCode());
             assertEquals("gateway_overloaded", Json.MAPPER.readTree(refused.body()).get("error").get("code").asText());
             assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
+            for (int i = 0; i < 3 * 2; i++) {
+                upstream.step();
+            }
 
             for (CompletableFuture<HttpResponse<String>> stream : streams) {
                 assertEquals(200, stream.get().statusCode());

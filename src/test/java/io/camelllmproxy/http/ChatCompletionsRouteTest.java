@@ -218,7 +218,7 @@ class ChatCompletionsRouteTest {
             assertEquals(1, ps.executeUpdate());
         }
         String request = "{\"model\":\"locked\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> gateway.postJson("/v1/chat/completions", request).statusCode() == 500);
         upstream.clearReceived();
         HttpResponse<String> response = gateway.postJson("/v1/chat/completions", request);
@@ -237,7 +237,7 @@ class ChatCompletionsRouteTest {
         try (java.sql.Connection c = gateway.database().connect(); java.sql.Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE llm_models SET enabled = FALSE WHERE model_id = 'soon-disabled'");
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> gateway.postJson("/v1/chat/completions", request).statusCode() == 404);
         upstream.clearReceived();
     }

@@ -51,7 +51,7 @@ class UpstreamAddressPolicyTest {
                 s.executeUpdate("UPDATE llm_providers SET api_base = 'http://169.254.169.254/v1' WHERE name = 'local'");
             }
             String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> gateway.postJson("/v1/chat/completions", chat).statusCode() == 502);
             HttpResponse<String> refused = gateway.postJson("/v1/chat/completions", chat);
             assertTrue(Json.MAPPER.readTree(refused.body()).get("error").get("message").asText().contains("metadata"), refused.body());

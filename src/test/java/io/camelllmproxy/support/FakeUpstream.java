@@ -29,7 +29,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** What to answer. */
-    public sealed interface Reply permits Json, Sse, Silence, Raw {
+    public sealed interface Reply permits Json, Sse, Stepped, Silence, Raw {
     }
 
     /** A body sent as it is, in pieces {@code intervalMs} apart (SSE with event lines, NDJSON, ...). */
@@ -43,6 +43,14 @@ public final class FakeUpstream implements AutoCloseable {
     public record Sse(List<String> events, long intervalMs, int breakAfter) implements Reply {
     }
 
+    /**
+     * Each event after the first is sent only once the test called {@link #step()} for it (and then
+     * {@code intervalMs} later): a test that steps when its client has received the previous event proves the
+     * gateway relays events one by one, whatever the machine's load, since a buffering gateway would stall it.
+     */
+    public record Stepped(List<String> events, long intervalMs) implements Reply {
+    }
+
     public record Silence() implements Reply {
     }
 
@@ -54,6 +62,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile Reply reply = new Json(200, "{}", Map.of());
     private volatile CountDownLatch streamCutByGateway = new CountDownLatch(1);
     private volatile CountDownLatch streamFinished = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
 
     public FakeUpstream() throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle);
@@ -74,6 +83,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     public void reply(Reply next) {
         sentAtNanos.clear();
+        steps.drainPermits();
         streamCutByGateway = new CountDownLatch(1);
         streamFinished = new CountDownLatch(1);
         this.reply = next;
@@ -89,7 +99,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** The next request, waiting for it; fails the test when none arrives. */
     public Received take() throws InterruptedException {
-        Received r = received.poll(10, TimeUnit.SECONDS);
+        Received r = received.poll(30, TimeUnit.SECONDS);
         if (r == null) {
             throw new AssertionError("the fake upstream received no request");
         }
@@ -108,6 +118,11 @@ public final class FakeUpstream implements AutoCloseable {
 
     public boolean receivedNothing() {
         return received.isEmpty();
+    }
+
+    /** Lets a {@link Stepped} stream send its next event. */
+    public void step() {
+        steps.release();
     }
 
     /** Waits until the gateway closed a stream's connection before the stream was over. */
@@ -135,6 +150,9 @@ public final class FakeUpstream implements AutoCloseable {
             } else if (current instanceof Sse sse) {
                 connections.put(response, request.connection());
                 stream(response, sse);
+            } else if (current instanceof Stepped stepped) {
+                connections.put(response, request.connection());
+                stream(response, new Sse(stepped.events(), stepped.intervalMs(), -1), true);
             }
         });
     }
@@ -152,6 +170,10 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void stream(HttpServerResponse response, Sse sse) {
+        stream(response, sse, false);
+    }
+
+    private void stream(HttpServerResponse response, Sse sse, boolean stepped) {
         CountDownLatch cut = streamCutByGateway;
         CountDownLatch finished = streamFinished;
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream");
@@ -161,18 +183,23 @@ public final class FakeUpstream implements AutoCloseable {
             }
         });
         response.write("");
-        schedule(response, sse, 0, finished);
+        schedule(response, sse, 0, finished, stepped);
     }
 
-    private void schedule(HttpServerResponse response, Sse sse, int index, CountDownLatch finished) {
+    private void schedule(HttpServerResponse response, Sse sse, int index, CountDownLatch finished, boolean stepped) {
+        if (stepped && index > 0 && index < sse.events().size() && !steps.tryAcquire()) {
+            // polled on a timer: the event loop must never block on the test; the interval starts once stepped
+            vertx.setTimer(2, id -> schedule(response, sse, index, finished, true));
+            return;
+        }
         if (sse.intervalMs() <= 0) {
-            sendNext(response, sse, index, finished);
+            sendNext(response, sse, index, finished, stepped);
         } else {
-            vertx.setTimer(sse.intervalMs(), id -> sendNext(response, sse, index, finished));
+            vertx.setTimer(sse.intervalMs(), id -> sendNext(response, sse, index, finished, stepped));
         }
     }
 
-    private void sendNext(HttpServerResponse response, Sse sse, int index, CountDownLatch finished) {
+    private void sendNext(HttpServerResponse response, Sse sse, int index, CountDownLatch finished, boolean stepped) {
         if (response.closed()) {
             return;
         }
@@ -189,7 +216,7 @@ public final class FakeUpstream implements AutoCloseable {
         }
         response.write("data: " + sse.events().get(index) + "\n\n");
         sentAtNanos.add(System.nanoTime());
-        schedule(response, sse, index + 1, finished);
+        schedule(response, sse, index + 1, finished, stepped);
     }
 
     @Override

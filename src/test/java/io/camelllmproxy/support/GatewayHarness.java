@@ -112,6 +112,11 @@ public final class GatewayHarness implements AutoCloseable {
      * Reader, which would wait for more input before handing over a complete line).
      */
     public StreamedResponse postStreaming(String body) throws Exception {
+        return postStreaming(body, line -> { });
+    }
+
+    /** As {@link #postStreaming(String)}, handing each line to {@code onLine} the moment it is read. */
+    public StreamedResponse postStreaming(String body, java.util.function.Consumer<TimedLine> onLine) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
@@ -128,7 +133,9 @@ public final class GatewayHarness implements AutoCloseable {
                 long at = (now - start) / 1_000_000;
                 for (int i = 0; i < n; i++) {
                     if (chunk[i] == '\n') {
-                        lines.add(new TimedLine(at, now, line.toString(StandardCharsets.UTF_8)));
+                        TimedLine read = new TimedLine(at, now, line.toString(StandardCharsets.UTF_8));
+                        lines.add(read);
+                        onLine.accept(read);
                         line.reset();
                     } else {
                         line.write(chunk[i]);
@@ -152,17 +159,13 @@ public final class GatewayHarness implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) until the registry snapshot has been loaded, so tests start on a served registry. */
-    private void awaitRegistry() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> models = get("/v1/models");
-            if (models.statusCode() == 200) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new IllegalStateException("the gateway did not serve /v1/models in time");
+    /**
+     * Waits until the registry snapshot has been loaded, so tests start on a served registry. The bound is
+     * generous because a loaded CI machine starts a gateway many times slower than an idle one.
+     */
+    private void awaitRegistry() {
+        org.awaitility.Awaitility.await("the gateway serves /v1/models").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).until(() -> get("/v1/models").statusCode() == 200);
     }
 
     private static int freePort() throws Exception {
