@@ -17,10 +17,13 @@ public final class ProviderNames {
     private ProviderNames() {
     }
 
-    /** Why {@code name} is not a valid name, or null when it is. */
+    /**
+     * Why {@code name} is not a valid name, or null when it is. One deliberate difference: ContextForge
+     * takes a name of spaces only; we refuse it, as it names nothing a person can tell apart.
+     */
     public static String problem(String name) {
-        if (name.isEmpty()) {
-            return "must not be empty";
+        if (name.isBlank()) {
+            return "must not be empty or only spaces";
         }
         if (name.length() > MAX_LENGTH) {
             return "must be at most " + MAX_LENGTH + " characters";
