@@ -42,6 +42,26 @@ class ContextForgeSchemaParityTest extends ContextForgeParityTest {
     }
 
     @Test
+    void nullInAnyNotNullColumnIsNeverA500() throws Exception {
+        String providerId = provider("cf-nulls", "").get("id").asText();
+        String modelId = model(providerId, "cf-null-model", "").get("id").asText();
+        for (String field : new String[] {"name", "provider_type", "config", "default_temperature", "enabled", "plugin_ids"}) {
+            HttpResponse<String> patched = call("PATCH", "/llm/providers/" + providerId, "{\"" + field + "\":null}");
+            assertTrue(patched.statusCode() == 200 || patched.statusCode() == 422, field + ": " + patched.body());
+            HttpResponse<String> createdWithNull = call("POST", "/llm/providers",
+                    "{\"name\":\"cf-null-" + field + "\",\"provider_type\":\"openai\",\"" + field + "\":null}");
+            assertTrue(createdWithNull.statusCode() == 201 || createdWithNull.statusCode() == 422, field + ": " + createdWithNull.body());
+        }
+        for (String field : new String[] {"model_id", "model_name", "supports_chat", "supports_streaming",
+                "supports_function_calling", "supports_vision", "enabled", "deprecated"}) {
+            HttpResponse<String> patched = call("PATCH", "/llm/models/" + modelId, "{\"" + field + "\":null}");
+            assertTrue(patched.statusCode() == 200 || patched.statusCode() == 422, field + ": " + patched.body());
+        }
+        assertEquals(200, call("GET", "/llm/providers/" + providerId, null).statusCode());
+        assertEquals(200, call("GET", "/llm/models/" + modelId, null).statusCode());
+    }
+
+    @Test
     void rowsWeWriteHaveEveryValueContextForgesAnswersRequire() throws Exception {
         String providerId = provider("cf-readable", ",\"api_key\":\"sk-cf\"").get("id").asText();
         String modelId = model(providerId, "cf-model", "").get("id").asText();
