@@ -229,8 +229,15 @@ public class ProviderAdmin {
         return known;
     }
 
-    /** Azure puts {@code config.resource_name} into the host and the deployment into the path: both must fit. */
+    /**
+     * Azure puts {@code config.resource_name} into the host and the deployment into the path: both must fit.
+     * A change is checked when it sends the config or the type; one that touches neither leaves them to the
+     * check at request time.
+     */
     private static void azureNames(FieldCheck check, Map<String, Object> stored, ObjectNode incomingConfig) {
+        if (stored != null && !check.has("config") && !check.has("provider_type")) {
+            return;
+        }
         String type = check.has("provider_type") ? check.peekText("provider_type")
                 : stored == null ? null : str(stored.get("provider_type"));
         if (!"azure_openai".equals(type)) {

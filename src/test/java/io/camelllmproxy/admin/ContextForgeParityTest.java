@@ -226,6 +226,19 @@ abstract class ContextForgeParityTest {
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("invalid_deployment", json(refused).get("error").get("code").asText(), refused.body());
         assertTrue(upstream.receivedNothing(), "no request went out");
+
+        // A resource name that is not one DNS label would put another host into the URL.
+        String hostless = created("/llm/providers", "{\"name\":\"az-host\",\"provider_type\":\"azure_openai\","
+                + "\"config\":{\"resource_name\":\"good\"}}").get("id").asText();
+        model(hostless, "hostless-model", ",\"model_alias\":\"az-hostless\"");
+        sql("UPDATE llm_providers SET config = '{\"resource_name\":\"127.0.0.1:" + upstream.baseUrl().replaceAll(".*:(\\d+).*", "$1")
+                + "/x#\"}' WHERE id = '" + hostless + "'");
+        assertEquals(200, call("PATCH", "/llm/providers/" + hostless, "{\"description\":\"reload\"}").statusCode());
+        HttpResponse<String> misconfigured = gateway.postJson("/v1/chat/completions",
+                "{\"model\":\"az-hostless\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(500, misconfigured.statusCode(), misconfigured.body());
+        assertEquals("provider_misconfigured", json(misconfigured).get("error").get("code").asText(), misconfigured.body());
+        assertTrue(upstream.receivedNothing(), "no request went out");
     }
 
     String stored(String table, String id, String column) throws Exception {
