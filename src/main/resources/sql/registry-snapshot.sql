@@ -1,4 +1,4 @@
-SELECT m.id AS model_row_id, m.model_id, m.model_name, m.model_alias, m.enabled AS model_enabled,
+SELECT m.id AS model_row_id, m.model_id, m.model_name, m.model_alias, m.enabled AS model_enabled, m.supports_chat,
        m.created_at AS model_created_at,
        p.id AS provider_id, p.name AS provider_name, p.provider_type, p.api_key, p.api_base, p.api_version,
        p.config, p.default_temperature, p.default_max_tokens, p.enabled AS provider_enabled

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.registry.ProviderNames;
 import io.camelllmproxy.transform.Json;
 
 import java.math.BigDecimal;
@@ -21,8 +22,6 @@ import java.util.regex.Pattern;
  */
 final class FieldCheck {
 
-    /** Names as ContextForge allows them: letters, digits, underscore, dash and inner spaces. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_ -]*[A-Za-z0-9_-])?");
     private static final Pattern MARKUP = Pattern.compile("<\\s*/?\\s*[A-Za-z!]|javascript:|on\\w+\\s*=", Pattern.CASE_INSENSITIVE);
     static final int MAX_JSON_DEPTH = 10;
 
@@ -30,12 +29,28 @@ final class FieldCheck {
     private final Map<String, String> problems = new LinkedHashMap<>();
 
     FieldCheck(ObjectNode body, Set<String> allowed) {
+        this(body, allowed, Set.of());
+    }
+
+    /**
+     * {@code readOnly} names are accepted and ignored, as ContextForge ignores them, so that a resource's
+     * own answer can be sent back as a change; only names that are neither are refused.
+     */
+    FieldCheck(ObjectNode body, Set<String> allowed, Set<String> readOnly) {
         this.body = body;
         body.fieldNames().forEachRemaining(name -> {
-            if (!allowed.contains(name)) {
+            if (!allowed.contains(name) && !readOnly.contains(name)) {
                 problems.put(name, "is not a field of this resource");
             }
         });
+    }
+
+    /** A read-only field that names the resource itself must, when sent, be the stored value. */
+    void sameAsStored(String field, Object stored) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isNull() && !(value.isTextual() && value.asText().equals(String.valueOf(stored)))) {
+            problems.putIfAbsent(field, "is read-only and cannot be changed (stored: '" + stored + "')");
+        }
     }
 
     boolean has(String field) {
@@ -46,24 +61,38 @@ final class FieldCheck {
         return body.has(field) && body.get(field).isNull();
     }
 
+    /** The field's text when it is text, else null; reports nothing (the field's own check does). */
+    String peekText(String field) {
+        JsonNode value = body.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
     void require(String field) {
         if (!body.has(field) || body.get(field).isNull()) {
             problems.putIfAbsent(field, "is required");
         }
     }
 
-    /** Text of 1..max characters with no control characters or markup; {@code name} adds the name pattern. */
+    /**
+     * Text of 1..max characters with no control characters or markup; {@code name} applies ContextForge's
+     * name rule instead, which alone decides (it admits no control characters or markup).
+     */
     String text(String field, int max, boolean name, boolean nullable) {
         String text = string(field, nullable);
         if (text == null) {
             return null;
         }
+        if (name) {
+            String problem = text.length() > max ? "must be at most " + max + " characters" : ProviderNames.problem(text);
+            if (problem != null) {
+                problems.putIfAbsent(field, problem);
+            }
+            return text;
+        }
         if (text.isBlank()) {
             problems.putIfAbsent(field, "must not be empty");
         } else if (text.length() > max) {
             problems.putIfAbsent(field, "must be at most " + max + " characters");
-        } else if (name && !NAME.matcher(text).matches()) {
-            problems.putIfAbsent(field, "may hold only letters, digits, '_', '-' and inner spaces");
         } else if (hasControl(text, false) || MARKUP.matcher(text).find()) {
             problems.putIfAbsent(field, "must not contain control characters or markup");
         }

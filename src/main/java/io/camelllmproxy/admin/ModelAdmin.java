@@ -2,6 +2,7 @@ package io.camelllmproxy.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
 
@@ -18,6 +19,8 @@ public class ModelAdmin {
     private static final Set<String> FIELDS = Set.of("provider_id", "model_id", "model_name", "model_alias", "description",
             "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision", "context_window",
             "max_output_tokens", "enabled", "deprecated");
+    /** Fields of our answers that a client cannot set; accepted and ignored so an answer can be sent back. */
+    private static final Set<String> READ_ONLY = Set.of("id", "created_at", "updated_at", "provider_name", "provider_type");
     private static final List<String> FLAGS = List.of("supports_chat", "supports_streaming", "supports_function_calling",
             "supports_vision", "enabled", "deprecated");
     private static final String SELECT = "SELECT m.*, p.name AS provider_name, p.provider_type AS provider_type,"
@@ -33,7 +36,10 @@ public class ModelAdmin {
 
     public void create(Exchange exchange) {
         ObjectNode body = AdminIo.body(exchange);
-        Map<String, Object> columns = validated(body, true);
+        String bodyProviderId = new FieldCheck(body, FIELDS, READ_ONLY).peekText("provider_id");
+        Map<String, Object> provider = bodyProviderId == null ? null
+                : db.one("SELECT provider_type FROM llm_providers WHERE id = ?", bodyProviderId);
+        Map<String, Object> columns = validated(body, null, provider == null ? null : ProviderAdmin.str(provider.get("provider_type")));
         String providerId = (String) columns.get("provider_id");
         if (db.one("SELECT id FROM llm_providers WHERE id = ?", providerId) == null) {
             throw AdminIo.notFound("provider", providerId);
@@ -86,7 +92,7 @@ public class ModelAdmin {
     public void update(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
         Map<String, Object> stored = existing(id);
-        Map<String, Object> columns = validated(AdminIo.body(exchange), false);
+        Map<String, Object> columns = validated(AdminIo.body(exchange), stored, ProviderAdmin.str(stored.get("provider_type")));
         Object modelId = columns.get("model_id");
         if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
                 stored.get("provider_id"), modelId, id) != null) {
@@ -115,11 +121,15 @@ public class ModelAdmin {
         AdminIo.reply(exchange, 200, view(load(id)));
     }
 
-    /** {@code GET /llm/gateway/models}: what the gateway serves now, with each model's provider. */
+    /**
+     * {@code GET /llm/gateway/models}: what the gateway serves for chat now, with each model's provider.
+     * Like ContextForge's, it leaves out models marked {@code supports_chat=false}.
+     */
     public void gatewayModels(Exchange exchange) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode items = out.putArray("models");
-        for (Map<String, Object> row : db.query(SELECT + " WHERE m.enabled = TRUE AND p.enabled = TRUE ORDER BY p.name, m.model_id")) {
+        for (Map<String, Object> row : db.query(SELECT + " WHERE m.enabled = TRUE AND p.enabled = TRUE AND m.supports_chat = TRUE"
+                + " ORDER BY p.name, m.model_name, m.model_id")) {
             ObjectNode item = items.addObject();
             item.put("id", ProviderAdmin.str(row.get("id")));
             item.put("model_id", ProviderAdmin.str(row.get("model_id")));
@@ -136,16 +146,27 @@ public class ModelAdmin {
         AdminIo.reply(exchange, 200, out);
     }
 
-    private Map<String, Object> validated(ObjectNode body, boolean create) {
-        FieldCheck check = new FieldCheck(body, create ? FIELDS : without(FIELDS, "provider_id"));
+    /** The columns a create or update writes, each checked; {@code stored} is null on create. */
+    private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored, String providerType) {
+        boolean create = stored == null;
+        FieldCheck check = create ? new FieldCheck(body, FIELDS, READ_ONLY)
+                : new FieldCheck(body, without(FIELDS, "provider_id"), with(READ_ONLY, "provider_id"));
         if (create) {
             check.require("provider_id");
             check.require("model_id");
             check.require("model_name");
+        } else {
+            // A model cannot move: a different id or provider_id means the body is another model's.
+            check.sameAsStored("id", stored.get("id"));
+            check.sameAsStored("provider_id", stored.get("provider_id"));
         }
         Map<String, Object> columns = new LinkedHashMap<>();
         check.into(columns, "provider_id", check.text("provider_id", 36, false, false));
-        check.into(columns, "model_id", check.text("model_id", 255, false, false));
+        String modelId = check.text("model_id", 255, false, false);
+        if ("azure_openai".equals(providerType) && AzureNames.isDotSegment(modelId)) {
+            check.problem("model_id", "must not be '.' or '..' for an Azure provider (it is the deployment in the URL path)");
+        }
+        check.into(columns, "model_id", modelId);
         check.into(columns, "model_name", check.text("model_name", 255, false, false));
         check.into(columns, "model_alias", check.text("model_alias", 255, false, true));
         check.into(columns, "description", check.description("description"));
@@ -159,6 +180,12 @@ public class ModelAdmin {
         }
         check.done();
         return columns;
+    }
+
+    private static Set<String> with(Set<String> fields, String field) {
+        Set<String> out = new java.util.HashSet<>(fields);
+        out.add(field);
+        return out;
     }
 
     private static Set<String> without(Set<String> fields, String field) {
@@ -200,6 +227,7 @@ public class ModelAdmin {
         out.put("created_at", Jdbc.iso(row.get("created_at")));
         out.put("updated_at", Jdbc.iso(row.get("updated_at")));
         out.put("provider_name", ProviderAdmin.str(row.get("provider_name")));
+        out.put("provider_type", ProviderAdmin.str(row.get("provider_type")));
         return out;
     }
 }

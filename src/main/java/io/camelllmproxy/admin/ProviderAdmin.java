@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.registry.ProviderTypes;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
+import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
 
@@ -25,6 +26,11 @@ public class ProviderAdmin {
 
     private static final Set<String> FIELDS = Set.of("name", "description", "provider_type", "api_key", "api_base",
             "api_version", "config", "default_model", "default_temperature", "default_max_tokens", "enabled", "plugin_ids");
+    /** Fields of our answers that a client cannot set; accepted and ignored so an answer can be sent back. */
+    private static final Set<String> READ_ONLY = Set.of("id", "slug", "health_status", "last_health_check", "created_at",
+            "updated_at", "created_by", "modified_by", "model_count", "api_key_set");
+    /** ContextForge's default for {@code default_temperature}, which its schema cannot leave empty. */
+    private static final double CONTEXTFORGE_TEMPERATURE = 0.7;
     private static final String SELECT = "SELECT p.*, (SELECT COUNT(*) FROM llm_models m WHERE m.provider_id = p.id)"
             + " AS model_count FROM llm_providers p";
 
@@ -33,10 +39,14 @@ public class ProviderAdmin {
     private final UpstreamAddressPolicy addresses;
     private final Runnable reload;
     private final ProviderHealthCheck health;
+    private final javax.sql.DataSource dataSource;
+    /** Whether the schema admits a provider without a default temperature; read once, on first use. */
+    private volatile Boolean temperatureNullable;
 
     public ProviderAdmin(javax.sql.DataSource dataSource, CredentialCipher cipher, UpstreamAddressPolicy addresses,
                          Runnable reload, ProviderHealthCheck health) {
         this.db = new Jdbc(dataSource);
+        this.dataSource = dataSource;
         this.cipher = cipher;
         this.addresses = addresses;
         this.reload = reload;
@@ -126,10 +136,12 @@ public class ProviderAdmin {
     /** The columns a create or update writes, each checked; {@code stored} is null on create. */
     private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored) {
         boolean create = stored == null;
-        FieldCheck check = new FieldCheck(body, FIELDS);
+        FieldCheck check = new FieldCheck(body, FIELDS, READ_ONLY);
         if (create) {
             check.require("name");
             check.require("provider_type");
+        } else {
+            check.sameAsStored("id", stored.get("id"));
         }
         Map<String, Object> columns = new LinkedHashMap<>();
         check.into(columns, "name", check.text("name", 255, true, false));
@@ -149,7 +161,7 @@ public class ProviderAdmin {
         }
         check.into(columns, "api_version", version);
         check.into(columns, "default_model", check.text("default_model", 255, false, true));
-        check.into(columns, "default_temperature", check.number("default_temperature", 0, 2));
+        temperature(check, columns, create);
         check.into(columns, "default_max_tokens", check.positiveInt("default_max_tokens"));
         check.into(columns, "enabled", check.bool("enabled"));
         if (check.isNull("enabled")) {
@@ -168,6 +180,7 @@ public class ProviderAdmin {
             config = Json.MAPPER.createObjectNode();
         }
         String key = check.secret("api_key");
+        azureNames(check, create ? null : stored, config);
         check.done();
         if (config != null) {
             columns.put("config", ConfigSecrets.protect(config, create ? null : Jdbc.json(stored.get("config"), null), cipher));
@@ -182,6 +195,65 @@ public class ProviderAdmin {
         return columns;
     }
 
+
+    /**
+     * {@code default_temperature}. On our schema null means "no provider default" and is stored. On
+     * ContextForge's ({@code NOT NULL DEFAULT 0.7}) we do what ContextForge's API does: a create without it
+     * gets 0.7, a create with null is a 422 (its create schema wants a number), and null in a change leaves
+     * the stored value (its update skips nulls). Either way no write can fail on the column.
+     */
+    private void temperature(FieldCheck check, Map<String, Object> columns, boolean create) {
+        Double value = check.number("default_temperature", 0, 2);
+        boolean explicitNull = check.isNull("default_temperature");
+        if (!explicitNull && value == null && check.has("default_temperature")) {
+            return;
+        }
+        if (schemaAllowsNoTemperature()) {
+            check.into(columns, "default_temperature", value);
+        } else if (value != null) {
+            columns.put("default_temperature", value);
+        } else if (explicitNull && create) {
+            check.problem("default_temperature", "must be a number from 0 to 2 on this database (ContextForge's schema"
+                    + " requires one); leave it out for " + CONTEXTFORGE_TEMPERATURE);
+        } else if (create) {
+            columns.put("default_temperature", CONTEXTFORGE_TEMPERATURE);
+        }
+    }
+
+    private boolean schemaAllowsNoTemperature() {
+        Boolean known = temperatureNullable;
+        if (known == null) {
+            known = io.camelllmproxy.registry.RegistryDatabase.nullable(dataSource, "llm_providers", "default_temperature");
+            temperatureNullable = known;
+        }
+        return known;
+    }
+
+    /**
+     * Azure puts {@code config.resource_name} into the host and the deployment into the path: both must fit.
+     * A change is checked when it sends the config or the type; one that touches neither leaves them to the
+     * check at request time.
+     */
+    private static void azureNames(FieldCheck check, Map<String, Object> stored, ObjectNode incomingConfig) {
+        if (stored != null && !check.has("config") && !check.has("provider_type")) {
+            return;
+        }
+        String type = check.has("provider_type") ? check.peekText("provider_type")
+                : stored == null ? null : str(stored.get("provider_type"));
+        if (!"azure_openai".equals(type)) {
+            return;
+        }
+        JsonNode config = incomingConfig != null ? incomingConfig
+                : stored == null ? null : Jdbc.json(stored.get("config"), null);
+        String problem = AzureNames.resourceNameProblem(config);
+        if (problem != null) {
+            check.problem("config.resource_name", problem);
+        }
+        String deploymentKey = AzureNames.dotSegmentDeploymentKey(config);
+        if (deploymentKey != null) {
+            check.problem("config." + deploymentKey, "must not be '.' or '..'");
+        }
+    }
 
     private Map<String, Object> existing(String id) {
         Map<String, Object> row = id == null ? null : load(id);

@@ -40,6 +40,7 @@ public class ProviderHealthCheck {
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("provider_id", ProviderAdmin.str(provider.get("id")));
         result.put("provider_name", ProviderAdmin.str(provider.get("name")));
+        result.put("provider_type", ProviderAdmin.str(provider.get("provider_type")));
         String key = null;
         String error = null;
         int status = 0;
@@ -68,7 +69,8 @@ public class ProviderHealthCheck {
             error = UpstreamErrors.mask(e.getClass().getSimpleName() + ": " + e.getMessage(), key);
         }
         result.put("status", error == null ? "healthy" : "unhealthy");
-        result.put("latency_ms", (System.nanoTime() - start) / 1_000_000);
+        // ContextForge's name and unit: milliseconds as a float.
+        result.put("response_time_ms", (System.nanoTime() - start) / 1_000_000.0);
         if (status > 0) {
             result.put("upstream_status", status);
         }

@@ -68,12 +68,18 @@ public class ModelResolver {
         return target;
     }
 
-    /** The body of {@code GET /v1/models}: each id is a name that resolves to exactly that model. */
+    /**
+     * The body of {@code GET /v1/models}: each id is a name that resolves to exactly that model. Models
+     * marked {@code supports_chat=false} are left out, as ContextForge's listing leaves them out.
+     */
     public ObjectNode modelList() {
         RegistryIndex current = index();
         ObjectNode root = Json.MAPPER.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ModelTarget t : current.servable()) {
+            if (!t.supportsChat()) {
+                continue;
+            }
             data.addObject()
                     .put("id", current.publicName(t))
                     .put("object", "model")

@@ -6,7 +6,8 @@ import io.camelllmproxy.transform.WireSchema;
 /**
  * One enabled model with the provider row it belongs to: everything a transformer needs to build the
  * upstream call. {@code apiKey} is the decrypted key; {@code credentialError} says why it could not be
- * decrypted, in which case the request must fail rather than go out without credentials.
+ * decrypted, in which case the request must fail rather than go out without credentials. A model with
+ * {@code supportsChat} false still resolves (ContextForge's chat does not check it) but is not listed.
  */
 public record ModelTarget(
         String modelRowId,
@@ -25,7 +26,18 @@ public record ModelTarget(
         Integer defaultMaxTokens,
         boolean providerEnabled,
         String apiKey,
-        String credentialError) {
+        String credentialError,
+        boolean supportsChat) {
+
+    /** A chat model ({@code supports_chat} true), as most callers mean. */
+    public ModelTarget(String modelRowId, String modelId, String modelName, String modelAlias, long createdEpochSeconds,
+                       boolean enabled, String providerId, String providerName, String providerType, String apiBase,
+                       String apiVersion, ObjectNode config, Double defaultTemperature, Integer defaultMaxTokens,
+                       boolean providerEnabled, String apiKey, String credentialError) {
+        this(modelRowId, modelId, modelName, modelAlias, createdEpochSeconds, enabled, providerId, providerName,
+                providerType, apiBase, apiVersion, config, defaultTemperature, defaultMaxTokens, providerEnabled, apiKey,
+                credentialError, true);
+    }
 
     /** {@code provider name/model_id}: the name that tells apart models of the same id on two providers. */
     public String qualifiedName() {

@@ -8,6 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
 
 /** The registry's connection pool and its schema migrations, for H2 and PostgreSQL alike. */
 public final class RegistryDatabase {
@@ -48,6 +53,28 @@ public final class RegistryDatabase {
         LOG.info("Registry schema at version {} ({} migrations applied now)",
                 flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
                 result.migrationsExecuted);
+    }
+
+    /**
+     * Whether {@code table.column} admits NULL in the connected schema. Our migrations and ContextForge's
+     * differ here ({@code default_temperature} is nullable in ours, {@code NOT NULL DEFAULT 0.7} in
+     * ContextForge's), and what a null in a request means depends on it. Unknown columns count as nullable.
+     */
+    public static boolean nullable(DataSource dataSource, String table, String column) {
+        try (Connection c = dataSource.getConnection()) {
+            String schema = c.getSchema();
+            for (String[] names : new String[][] {{table, column},
+                    {table.toUpperCase(Locale.ROOT), column.toUpperCase(Locale.ROOT)}}) {
+                try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), schema, names[0], names[1])) {
+                    if (rs.next()) {
+                        return rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls;
+                    }
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema of " + table + ": " + e.getMessage(), e);
+        }
     }
 
     public static boolean isPostgres(String url) {

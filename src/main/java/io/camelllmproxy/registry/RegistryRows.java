@@ -51,7 +51,8 @@ final class RegistryRows {
                     row.get("default_max_tokens") instanceof Number n ? n.intValue() : null,
                     bool(row.get("provider_enabled")),
                     key[0],
-                    key[1]));
+                    key[1],
+                    bool(row.get("supports_chat"))));
         }
         decrypted = seen;
         return targets;

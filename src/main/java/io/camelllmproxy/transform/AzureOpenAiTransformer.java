@@ -24,9 +24,14 @@ public class AzureOpenAiTransformer extends OpenAiTransformer {
 
     @Override
     protected String url(ModelTarget target) {
-        String deployment = firstText(target.config(), "deployment_name", "deployment");
+        String deployment = firstText(target.config(), AzureNames.DEPLOYMENT_KEYS);
         if (deployment == null) {
             deployment = target.modelId();
+        }
+        if (AzureNames.isDotSegment(deployment)) {
+            // Encoding leaves '.' and '..' as they are, and they would address another path: refuse them.
+            throw GatewayException.badRequest("invalid_deployment", "model", "The Azure deployment of model '"
+                    + target.modelId() + "' is '" + deployment + "', which cannot be a deployment name");
         }
         String version = firstText(target.config(), "api_version");
         if (version == null) {
@@ -38,6 +43,10 @@ public class AzureOpenAiTransformer extends OpenAiTransformer {
             if (resource == null) {
                 throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_misconfigured",
                         "Azure provider '" + target.providerName() + "' has neither api_base nor config.resource_name"));
+            }
+            if (AzureNames.resourceNameProblem(target.config()) != null) {
+                throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_misconfigured",
+                        "Azure provider '" + target.providerName() + "' has a config.resource_name that is not a DNS label"));
             }
             base = "https://" + resource + ".openai.azure.com";
         }

@@ -40,7 +40,12 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
-        TestDatabase database = TestDatabase.create();
+        return start(TestDatabase.create(), bootstrapYaml, overrides);
+    }
+
+    /** A gateway on a database the test prepared first (for example with ContextForge's own tables). */
+    public static GatewayHarness start(TestDatabase database, String bootstrapYaml, Map<String, String> overrides)
+            throws Exception {
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.registry.ProviderNames;
 import io.camelllmproxy.registry.ProviderTypes;
+import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.Json;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -35,8 +37,6 @@ import java.util.regex.Pattern;
  */
 final class BootstrapParser {
 
-    /** The admin API's rule for provider names, so both ways into the registry accept the same names. */
-    private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_ -]*[A-Za-z0-9_-])?");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(env:)?([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
     private enum Kind { TEXT, NULLABLE_TEXT, PROVIDER_TYPE, URL, TEMPERATURE, POSITIVE_INT, BOOLEAN, OBJECT }
@@ -132,8 +132,8 @@ final class BootstrapParser {
             }
             readValue(tuple.getValueNode(), path + "." + key, kind, columns, key);
         }
-        if (columns.get("name") instanceof String name && !PROVIDER_NAME.matcher(name).matches()) {
-            fail(map, path + ".name", "may hold only letters, digits, '_', '-' and inner spaces (as the admin API allows)");
+        if (columns.get("name") instanceof String name && ProviderNames.problem(name) != null) {
+            fail(map, path + ".name", ProviderNames.problem(name) + " (as the admin API and ContextForge allow)");
             columns.remove("name");
         }
         requireKey(map, path, columns, "name");
@@ -155,8 +155,29 @@ final class BootstrapParser {
         } else if (modelsNode != null && !isNull(modelsNode)) {
             fail(modelsNode, path + ".models", "must be a list");
         }
+        if ("azure_openai".equals(columns.get("provider_type"))) {
+            azureNames(map, path, columns, models);
+        }
         Object name = columns.get("name");
         return name instanceof String s ? new BootstrapEntry(s, columns, models, line(node)) : null;
+    }
+
+    /** Azure puts {@code config.resource_name} into the host and the deployment into the path: both must fit. */
+    private void azureNames(MappingNode map, String path, Map<String, Object> columns, List<Map<String, Object>> models) {
+        JsonNode config = columns.get("config") instanceof JsonNode c ? c : null;
+        String problem = AzureNames.resourceNameProblem(config);
+        if (problem != null) {
+            fail(map, path + ".config.resource_name", problem);
+        }
+        String deploymentKey = AzureNames.dotSegmentDeploymentKey(config);
+        if (deploymentKey != null) {
+            fail(map, path + ".config." + deploymentKey, "must not be '.' or '..'");
+        }
+        for (int i = 0; i < models.size(); i++) {
+            if (AzureNames.isDotSegment((String) models.get(i).get("model_id"))) {
+                fail(map, path + ".models[" + i + "].model_id", "must not be '.' or '..' for an Azure provider");
+            }
+        }
     }
 
     private Map<String, Object> model(Node node, String path) {

@@ -1,6 +1,7 @@
 package io.camelllmproxy.registry.bootstrap;
 
 import io.camelllmproxy.crypto.CredentialCipher;
+import io.camelllmproxy.registry.RegistryDatabase;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class RegistryBootstrap {
         BootstrapParser parser = new BootstrapParser(file.toString(), environment, addresses);
         List<BootstrapEntry> entries = parser.parse(text);
         parser.warnings().forEach(LOG::warn);
+        refuseNullTemperatureWhereRequired(file, entries, dataSource);
         try {
             BootstrapWriter.Outcome outcome = new BootstrapWriter(dataSource, cipher).write(entries);
             LOG.info("Registry bootstrap {} applied: providers {} added, {} updated; models {} added, {} updated",
@@ -45,6 +47,22 @@ public final class RegistryBootstrap {
         } catch (SQLException e) {
             throw new BootstrapException(file + ": the database refused the registry update, nothing was applied: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * ContextForge's schema has {@code default_temperature NOT NULL DEFAULT 0.7}: there a null in the file
+     * cannot be stored, and the start stops naming the line, as the admin API answers 422.
+     */
+    private static void refuseNullTemperatureWhereRequired(Path file, List<BootstrapEntry> entries, DataSource dataSource) {
+        List<String> problems = entries.stream()
+                .filter(e -> e.columns().containsKey("default_temperature") && e.columns().get("default_temperature") == null)
+                .map(e -> file + ":" + e.line() + ": provider '" + e.name() + "' default_temperature must be a number from 0"
+                        + " to 2 on this database (ContextForge's schema requires one); leave it out for 0.7")
+                .toList();
+        if (!problems.isEmpty() && !RegistryDatabase.nullable(dataSource, "llm_providers", "default_temperature")) {
+            throw new BootstrapException("the registry bootstrap file is invalid; nothing was applied:\n  "
+                    + String.join("\n  ", problems));
         }
     }
 }

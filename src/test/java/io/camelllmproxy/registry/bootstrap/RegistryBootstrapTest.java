@@ -3,6 +3,7 @@ package io.camelllmproxy.registry.bootstrap;
 import com.zaxxer.hikari.HikariDataSource;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.registry.RegistryDatabase;
+import io.camelllmproxy.support.ContextForgeSchema;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,64 @@ class RegistryBootstrapTest {
         Path bad = write("providers:\n  - {name: \"<b>x</b>\", provider_type: openai}\n");
         assertTrue(assertThrows(BootstrapException.class, () -> apply(bad)).getMessage()
                 .contains(bad + ":2: providers[0].name may hold only letters"));
+    }
+
+    @Test
+    void providerNamesFollowContextForgesRuleWithDotsAndItsLengthLimit() throws Exception {
+        String longest = "n.".repeat(127) + "x";
+        apply(write("providers:\n  - {name: gpt.4 prod, provider_type: openai}\n  - {name: \"" + longest + "\", provider_type: openai}\n"));
+        assertEquals(List.of(List.of("gpt-4-prod")), rows("SELECT slug FROM llm_providers WHERE name = 'gpt.4 prod'"));
+        assertEquals(1, rows("SELECT id FROM llm_providers WHERE name = '" + longest + "'").size());
+        Path tooLong = write("providers:\n  - {name: \"" + longest + "y\", provider_type: openai}\n");
+        assertTrue(assertThrows(BootstrapException.class, () -> apply(tooLong)).getMessage()
+                .contains(tooLong + ":2: providers[0].name must be at most 255 characters"));
+    }
+
+    @Test
+    void azureNamesThatCannotBePartOfTheUrlStopTheStart() throws Exception {
+        Path bad = write("""
+                providers:
+                  - name: az
+                    provider_type: azure_openai
+                    config: {resource_name: evil.example.com/x, deployment_name: ..}
+                    models:
+                      - model_id: .
+                """);
+        String message = assertThrows(BootstrapException.class, () -> apply(bad)).getMessage();
+        assertTrue(message.contains(bad + ":2: providers[0].config.resource_name must be one DNS label"), message);
+        assertTrue(message.contains(bad + ":2: providers[0].config.deployment_name must not be '.' or '..'"), message);
+        assertTrue(message.contains(bad + ":2: providers[0].models[0].model_id must not be '.' or '..'"), message);
+        assertTrue(rows("SELECT id FROM llm_providers").isEmpty());
+        apply(write("providers:\n  - {name: az, provider_type: azure_openai, config: {resource_name: my-res}}\n"));
+        assertEquals(1, rows("SELECT id FROM llm_providers").size());
+    }
+
+    @Test
+    void aNullTemperatureOnContextForgesSchemaNamesTheLineAndChangesNothing() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ContextForgeSchema.create(db);
+        try (HikariDataSource cf = RegistryDatabase.open(db.url(), db.user(), db.password(), 2)) {
+            RegistryDatabase.migrate(cf, db.url());
+            Path file = write("providers:\n  - name: cf\n    provider_type: openai\n    default_temperature: null\n");
+            BootstrapException e = assertThrows(BootstrapException.class, () -> RegistryBootstrap.apply(file, cf, cipher,
+                    new io.camelllmproxy.security.UpstreamAddressPolicy(true), env::get));
+            assertTrue(e.getMessage().contains(file + ":2: provider 'cf' default_temperature must be a number"), e.getMessage());
+            try (Connection c = cf.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM llm_providers")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1));
+            }
+            RegistryBootstrap.apply(write("providers:\n  - {name: cf, provider_type: openai}\n"), cf, cipher,
+                    new io.camelllmproxy.security.UpstreamAddressPolicy(true), env::get);
+            try (Connection c = cf.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT default_temperature FROM llm_providers WHERE name = 'cf'")) {
+                rs.next();
+                assertEquals(0.7, rs.getDouble(1), 1e-9, "left out, ContextForge's default");
+            }
+        }
+        apply(write("providers:\n  - {name: ours, provider_type: openai, default_temperature: null}\n"));
+        assertEquals(1, rows("SELECT id FROM llm_providers WHERE name = 'ours' AND default_temperature IS NULL").size(),
+                "on our schema null means no default");
     }
 
     @Test

@@ -1,0 +1,271 @@
+package io.camelllmproxy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.support.FakeUpstream;
+import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.TestDatabase;
+import io.camelllmproxy.transform.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a ContextForge operator sees of the admin API, on one schema: ContextForge's name rule, its
+ * answers sent back as changes, its field names, its chat-only listings, and Azure names that fit a URL.
+ * Each subclass runs it on one schema (ours, or the tables ContextForge created) and says what a null
+ * {@code default_temperature} means there.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ContextForgeParityTest {
+
+    FakeUpstream upstream;
+    GatewayHarness gateway;
+
+    /** Prepares the database before the gateway starts on it. */
+    abstract void prepare(TestDatabase database) throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        upstream = new FakeUpstream();
+        TestDatabase database = TestDatabase.create();
+        prepare(database);
+        gateway = GatewayHarness.start(database, "providers: []\n", Map.of());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        gateway.close();
+        upstream.close();
+    }
+
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return gateway.send(method, path, body, GatewayHarness.ADMIN_TOKEN);
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    JsonNode created(String path, String body) throws Exception {
+        HttpResponse<String> response = call("POST", path, body);
+        assertEquals(201, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    JsonNode provider(String name, String extra) throws Exception {
+        return created("/llm/providers", "{\"name\":\"" + name + "\",\"provider_type\":\"openai_compatible\",\"api_base\":\""
+                + upstream.baseUrl() + "\"" + extra + "}");
+    }
+
+    JsonNode model(String providerId, String modelId, String extra) throws Exception {
+        return created("/llm/models", "{\"provider_id\":\"" + providerId + "\",\"model_id\":\"" + modelId
+                + "\",\"model_name\":\"" + modelId + "\"" + extra + "}");
+    }
+
+    static void assertInvalid(HttpResponse<String> response, String field) throws Exception {
+        assertEquals(422, response.statusCode(), response.body());
+        assertEquals(field, json(response).get("error").get("param").asText(), response.body());
+    }
+
+    @Test
+    void providerNamesFollowContextForgesRuleExactly() throws Exception {
+        assertEquals("gpt.4 prod-v1_2", provider("gpt.4 prod-v1_2", "").get("name").asText());
+        assertEquals("gpt.4 prod-v1_2 ", provider("gpt.4 prod-v1_2 ", "").get("name").asText(),
+                "a trailing space is allowed, as ContextForge allows it");
+        String longest = "n.".repeat(127) + "x";
+        assertEquals(255, longest.length());
+        assertEquals(longest, provider(longest, "").get("name").asText());
+        assertInvalid(call("POST", "/llm/providers", "{\"name\":\"" + longest + "y\",\"provider_type\":\"openai\"}"), "name");
+        for (String bad : List.of("a/b", "a:b", "<b>x</b>", "tab\\there", "")) {
+            assertInvalid(call("POST", "/llm/providers", "{\"name\":\"" + bad + "\",\"provider_type\":\"openai\"}"), "name");
+        }
+        String id = provider("rename-me", "").get("id").asText();
+        assertEquals("v2.1", json(call("PATCH", "/llm/providers/" + id, "{\"name\":\"v2.1\"}")).get("name").asText());
+    }
+
+    @Test
+    void aProvidersOwnAnswerSentBackAsAChangeChangesNothing() throws Exception {
+        JsonNode created = provider("round-trip", ",\"api_key\":\"sk-round-trip\",\"description\":\"d\","
+                + "\"default_temperature\":0.3,\"config\":{\"client_secret\":\"s3cr3t\",\"region\":\"eu\"},\"plugin_ids\":[\"p1\"]");
+        String id = created.get("id").asText();
+        String key = stored("llm_providers", id, "api_key");
+        String config = stored("llm_providers", id, "config");
+        HttpResponse<String> before = call("GET", "/llm/providers/" + id, null);
+        HttpResponse<String> patched = call("PATCH", "/llm/providers/" + id, before.body());
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertSameExceptUpdate(json(before), json(call("GET", "/llm/providers/" + id, null)));
+        assertEquals(key, stored("llm_providers", id, "api_key"), "the key is untouched");
+        assertEquals(Json.MAPPER.readTree(config), Json.MAPPER.readTree(stored("llm_providers", id, "config")),
+                "masked config secrets are kept as stored");
+
+        // Read-only fields that move on their own are ignored whatever they say, as ContextForge ignores them.
+        ObjectNode stale = (ObjectNode) json(before);
+        stale.put("health_status", "healthy").put("model_count", 99).put("slug", "other").put("api_key_set", false)
+                .put("created_at", "2000-01-01T00:00:00Z");
+        assertEquals(200, call("PATCH", "/llm/providers/" + id, stale.toString()).statusCode());
+        assertSameExceptUpdate(json(before), json(call("GET", "/llm/providers/" + id, null)));
+
+        // A different id means the body is another provider's: refused, nothing written.
+        stale.put("id", "someone-else").put("description", "changed");
+        assertInvalid(call("PATCH", "/llm/providers/" + id, stale.toString()), "id");
+        assertEquals("d", json(call("GET", "/llm/providers/" + id, null)).get("description").asText());
+        assertInvalid(call("PATCH", "/llm/providers/" + id, "{\"colour\":\"blue\"}"), "colour");
+    }
+
+    @Test
+    void aModelsOwnAnswerSentBackAsAChangeChangesNothing() throws Exception {
+        String providerId = provider("model-round-trip", "").get("id").asText();
+        String otherProvider = provider("model-round-trip-2", "").get("id").asText();
+        String id = model(providerId, "rt-model", ",\"model_alias\":\"rt\",\"context_window\":8192").get("id").asText();
+        HttpResponse<String> before = call("GET", "/llm/models/" + id, null);
+        HttpResponse<String> patched = call("PATCH", "/llm/models/" + id, before.body());
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertSameExceptUpdate(json(before), json(call("GET", "/llm/models/" + id, null)));
+
+        ObjectNode moved = (ObjectNode) json(before);
+        moved.put("provider_id", otherProvider).put("model_name", "changed");
+        assertInvalid(call("PATCH", "/llm/models/" + id, moved.toString()), "provider_id");
+        assertEquals(providerId, json(call("GET", "/llm/models/" + id, null)).get("provider_id").asText());
+        assertEquals("rt-model", json(call("GET", "/llm/models/" + id, null)).get("model_name").asText());
+    }
+
+    @Test
+    void answersCarryContextForgesFieldNames() throws Exception {
+        String providerId = provider("fields", ",\"api_key\":\"sk-fields\"").get("id").asText();
+        JsonNode model = model(providerId, "fields-model", "");
+        assertEquals("openai_compatible", model.get("provider_type").asText());
+        assertEquals("openai_compatible", json(call("GET", "/llm/models/" + model.get("id").asText(), null))
+                .get("provider_type").asText());
+        assertEquals("openai_compatible", json(call("GET", "/llm/models?provider_id=" + providerId, null))
+                .get("models").get(0).get("provider_type").asText());
+
+        upstream.replyJson(200, "{\"object\":\"list\",\"data\":[]}");
+        HttpResponse<String> health = call("POST", "/llm/providers/" + providerId + "/health", null);
+        assertEquals(200, health.statusCode(), health.body());
+        upstream.take();
+        JsonNode answer = json(health);
+        for (String field : List.of("provider_id", "provider_name", "provider_type", "status", "response_time_ms", "error",
+                "checked_at")) {
+            assertTrue(answer.has(field), field + " in " + answer);
+        }
+        assertEquals("openai_compatible", answer.get("provider_type").asText());
+        assertTrue(answer.get("response_time_ms").isNumber() && answer.get("response_time_ms").asDouble() >= 0, answer.toString());
+        assertFalse(answer.has("latency_ms"), "ContextForge's name only");
+    }
+
+    @Test
+    void modelsThatDoNotChatAreNotListedForChat() throws Exception {
+        String providerId = provider("listing", "").get("id").asText();
+        model(providerId, "chat-yes", "");
+        String embedder = model(providerId, "embed-only", ",\"supports_chat\":false").get("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.get("/v1/models").body().contains("chat-yes"));
+        assertFalse(gateway.get("/v1/models").body().contains("embed-only"), gateway.get("/v1/models").body());
+        JsonNode served = json(call("GET", "/llm/gateway/models", null));
+        assertTrue(served.toString().contains("chat-yes"), served.toString());
+        assertFalse(served.toString().contains("embed-only"), served.toString());
+        assertEquals(served.get("models").size(), served.get("count").asInt());
+        for (JsonNode item : served.get("models")) {
+            assertTrue(item.hasNonNull("provider_type"), item.toString());
+        }
+        assertTrue(call("GET", "/llm/models?provider_id=" + providerId, null).body().contains("embed-only"),
+                "the admin listing still shows it");
+
+        assertEquals(200, call("PATCH", "/llm/models/" + embedder, "{\"supports_chat\":true}").statusCode());
+        assertTrue(gateway.get("/v1/models").body().contains("embed-only"), "listed once it chats");
+    }
+
+    @Test
+    void azureNamesThatCannotBePartOfTheUrlAreRefused() throws Exception {
+        String azure = "{\"name\":\"%s\",\"provider_type\":\"azure_openai\",\"config\":%s}";
+        assertInvalid(call("POST", "/llm/providers", azure.formatted("az-1", "{\"resource_name\":\"evil.example.com/x\"}")),
+                "config.resource_name");
+        assertInvalid(call("POST", "/llm/providers", azure.formatted("az-2", "{\"resource_name\":\"-bad\"}")),
+                "config.resource_name");
+        assertInvalid(call("POST", "/llm/providers", azure.formatted("az-3", "{\"resource_name\":\"ok\",\"deployment_name\":\"..\"}")),
+                "config.deployment_name");
+        String id = created("/llm/providers", azure.formatted("az-ok", "{\"resource_name\":\"my-resource-1\"}")).get("id").asText();
+        assertInvalid(call("PATCH", "/llm/providers/" + id, "{\"config\":{\"resource_name\":\"a.b\"}}"), "config.resource_name");
+        assertInvalid(call("POST", "/llm/models", "{\"provider_id\":\"" + id + "\",\"model_id\":\"..\",\"model_name\":\"x\"}"),
+                "model_id");
+        assertInvalid(call("POST", "/llm/models", "{\"provider_id\":\"" + id + "\",\"model_id\":\".\",\"model_name\":\"x\"}"),
+                "model_id");
+        String modelId = model(id, "gpt-4o", "").get("id").asText();
+        assertInvalid(call("PATCH", "/llm/models/" + modelId, "{\"model_id\":\"..\"}"), "model_id");
+        assertEquals(200, call("PATCH", "/llm/providers/" + id, "{\"config\":{\"resource_name\":\"Other-Resource\"}}").statusCode());
+    }
+
+    @Test
+    void aDotDeploymentWrittenStraightIntoTheDatabaseIsRefusedBeforeAnythingIsSent() throws Exception {
+        String providerId = created("/llm/providers", "{\"name\":\"az-db\",\"provider_type\":\"azure_openai\",\"api_base\":\""
+                + upstream.baseUrl() + "\",\"api_key\":\"sk-az\"}").get("id").asText();
+        String modelRow = model(providerId, "dotted", ",\"model_alias\":\"az-dotted\"").get("id").asText();
+        sql("UPDATE llm_models SET model_id = '..' WHERE id = '" + modelRow + "'");
+        // Any admin write reloads the registry before it answers, so the next request sees the edited row.
+        assertEquals(200, call("PATCH", "/llm/providers/" + providerId, "{\"description\":\"reload\"}").statusCode());
+        upstream.clearReceived();
+        String chat = "{\"model\":\"az-dotted\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> refused = gateway.postJson("/v1/chat/completions", chat);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("invalid_deployment", json(refused).get("error").get("code").asText(), refused.body());
+        assertTrue(upstream.receivedNothing(), "no request went out");
+
+        // A resource name that is not one DNS label would put another host into the URL.
+        String hostless = created("/llm/providers", "{\"name\":\"az-host\",\"provider_type\":\"azure_openai\","
+                + "\"config\":{\"resource_name\":\"good\"}}").get("id").asText();
+        model(hostless, "hostless-model", ",\"model_alias\":\"az-hostless\"");
+        sql("UPDATE llm_providers SET config = '{\"resource_name\":\"127.0.0.1:" + upstream.baseUrl().replaceAll(".*:(\\d+).*", "$1")
+                + "/x#\"}' WHERE id = '" + hostless + "'");
+        assertEquals(200, call("PATCH", "/llm/providers/" + hostless, "{\"description\":\"reload\"}").statusCode());
+        HttpResponse<String> misconfigured = gateway.postJson("/v1/chat/completions",
+                "{\"model\":\"az-hostless\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(500, misconfigured.statusCode(), misconfigured.body());
+        assertEquals("provider_misconfigured", json(misconfigured).get("error").get("code").asText(), misconfigured.body());
+        assertTrue(upstream.receivedNothing(), "no request went out");
+    }
+
+    String stored(String table, String id, String column) throws Exception {
+        try (Connection c = gateway.database().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), table + " " + id);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    void sql(String statement) throws Exception {
+        try (Connection c = gateway.database().connect(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    /** Every field as before, except the ones a write itself sets. */
+    static void assertSameExceptUpdate(JsonNode before, JsonNode after) {
+        List<String> differing = new ArrayList<>();
+        before.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("updated_at") && !field.equals("modified_by") && !before.get(field).equals(after.get(field))) {
+                differing.add(field + ": " + before.get(field) + " -> " + after.get(field));
+            }
+        });
+        assertTrue(differing.isEmpty(), differing.toString());
+    }
+}
