@@ -11,7 +11,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -374,24 +374,27 @@ class ContextForgeTokensTest {
             LoggerContext context = (LoggerContext) LogManager.getContext(false);
             Capture capture = new Capture();
             capture.start();
+            // Everything at WARN and above, and the gateway's own classes down to DEBUG, kept off the console.
             context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-            Configurator.setLevel("io.camelllmproxy", Level.DEBUG);
+            LoggerConfig gateway = new LoggerConfig("io.camelllmproxy", Level.DEBUG, false);
+            gateway.addAppender(capture, Level.ALL, null);
+            context.getConfiguration().addLogger(gateway.getName(), gateway);
             context.updateLoggers();
             return capture;
+        }
+
+        void finish() {
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().removeLogger("io.camelllmproxy");
+            context.getConfiguration().getRootLogger().removeAppender(getName());
+            context.updateLoggers();
+            stop();
         }
 
         @Override
         public void append(LogEvent event) {
             lines.add(event.getMessage().getFormattedMessage()
                     + (event.getThrown() == null ? "" : " " + event.getThrown()));
-        }
-
-        void finish() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            Configurator.setLevel("io.camelllmproxy", Level.WARN);
-            context.getConfiguration().getRootLogger().removeAppender(getName());
-            context.updateLoggers();
-            stop();
         }
     }
 }
