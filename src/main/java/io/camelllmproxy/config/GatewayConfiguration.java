@@ -95,10 +95,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
         ContextForgeJwtSettings contextForge = ContextForgeJwtSettings.resolve(key -> settings.string(key, null), System::getenv);
-        ContextForgeAccounts contextForgeAccounts = new ContextForgeAccounts(dataSource, contextForge != null);
+        boolean authEnabled = Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"));
+        ContextForgeAccounts contextForgeAccounts = new ContextForgeAccounts(dataSource, authEnabled && contextForge != null);
         registry.bind("contextForgeAccounts", contextForgeAccounts);
         AuthGate auth = null;
-        if (Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"))) {
+        if (authEnabled) {
             ContextForgeTokens contextForgeTokens = null;
             if (contextForge != null) {
                 contextForgeTokens = new ContextForgeTokens(contextForge, contextForgeAccounts);
