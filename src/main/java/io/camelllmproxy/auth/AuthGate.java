@@ -14,7 +14,8 @@ import java.util.Map;
  * Checks every request's key on the Vert.x event loop, before its body is read or a worker thread is
  * taken: {@code Authorization: Bearer <key>} or {@code x-api-key}. Chat needs {@code llm.invoke}, the model
  * list {@code llm.read}, the admin API {@code admin}; only {@code /health} is open. It then applies the
- * key's per-minute limits and stamps the {@code x-ratelimit-*} headers on the answer.
+ * key's per-minute limits and stamps the {@code x-ratelimit-*} headers on the answer. When configured, a
+ * ContextForge JWT is accepted in place of a key ({@link ContextForgeTokens}).
  */
 public class AuthGate implements Handler<RoutingContext> {
 
@@ -22,12 +23,20 @@ public class AuthGate implements Handler<RoutingContext> {
     private final RateLimiter limiter;
     private final AdmissionControl admission;
     private final KeyUsage usage;
+    private final ContextForgeTokens contextForge;
 
     public AuthGate(KeyRing keys, RateLimiter limiter, AdmissionControl admission, KeyUsage usage) {
+        this(keys, limiter, admission, usage, null);
+    }
+
+    /** @param contextForge null when ContextForge tokens are not configured */
+    public AuthGate(KeyRing keys, RateLimiter limiter, AdmissionControl admission, KeyUsage usage,
+                    ContextForgeTokens contextForge) {
         this.keys = keys;
         this.limiter = limiter;
         this.admission = admission;
         this.usage = usage;
+        this.contextForge = contextForge;
     }
 
     @Override
@@ -43,7 +52,15 @@ public class AuthGate implements Handler<RoutingContext> {
                     "No API key provided: send it as 'Authorization: Bearer <key>' or 'x-api-key'", null), Map.of());
             return;
         }
-        ApiKeyIdentity identity = keys.authenticate(presented);
+        ApiKeyIdentity gatewayKey = keys.authenticate(presented);
+        ContextForgeTokens.Verdict verdict = gatewayKey == null && contextForge != null
+                && ContextForgeTokens.looksLikeJwt(presented) ? contextForge.check(presented) : null;
+        if (verdict != null && verdict.identity() == null) {
+            reject(ctx, new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key", null,
+                    "ContextForge token refused: " + verdict.refusal(), null), Map.of());
+            return;
+        }
+        ApiKeyIdentity identity = gatewayKey != null ? gatewayKey : verdict == null ? null : verdict.identity();
         if (identity == null) {
             reject(ctx, new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key", null,
                     "Incorrect, revoked or expired API key", null), Map.of());
@@ -55,7 +72,9 @@ public class AuthGate implements Handler<RoutingContext> {
                     "This key lacks the '" + scope + "' scope needed for " + path, null), Map.of());
             return;
         }
-        usage.touch(identity);
+        if (gatewayKey != null) {
+            usage.touch(gatewayKey);
+        }
         if (identity.limited() && !Scopes.ADMIN.equals(scope)) {
             RateLimiter.Decision decision = limiter.admit(identity);
             if (!decision.allowed()) {

@@ -7,6 +7,9 @@ import io.camelllmproxy.admin.ProviderAdmin;
 import io.camelllmproxy.admin.ProviderHealthCheck;
 import io.camelllmproxy.auth.AdminToken;
 import io.camelllmproxy.auth.AuthGate;
+import io.camelllmproxy.auth.ContextForgeAccounts;
+import io.camelllmproxy.auth.ContextForgeJwtSettings;
+import io.camelllmproxy.auth.ContextForgeTokens;
 import io.camelllmproxy.auth.KeyRing;
 import io.camelllmproxy.auth.KeyUsage;
 import io.camelllmproxy.auth.RateLimiter;
@@ -91,9 +94,18 @@ public class GatewayConfiguration implements CamelConfiguration {
         KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
+        ContextForgeJwtSettings contextForge = ContextForgeJwtSettings.resolve(key -> settings.string(key, null), System::getenv);
+        boolean authEnabled = Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"));
+        ContextForgeAccounts contextForgeAccounts = new ContextForgeAccounts(dataSource, authEnabled && contextForge != null);
+        registry.bind("contextForgeAccounts", contextForgeAccounts);
         AuthGate auth = null;
-        if (Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"))) {
-            auth = new AuthGate(keys, limiter, admission, usage);
+        if (authEnabled) {
+            ContextForgeTokens contextForgeTokens = null;
+            if (contextForge != null) {
+                contextForgeTokens = new ContextForgeTokens(contextForge, contextForgeAccounts);
+                LOG.info("ContextForge tokens are accepted: {}", contextForge);
+            }
+            auth = new AuthGate(keys, limiter, admission, usage, contextForgeTokens);
         } else {
             LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
                     + "provider and the admin API");
