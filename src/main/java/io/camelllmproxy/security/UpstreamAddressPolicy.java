@@ -33,6 +33,8 @@ public final class UpstreamAddressPolicy {
             "metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal",
             "metadata.azure.internal", "metadata.platformequinix.com");
 
+    private static final String NOT_UNICAST = "is not a unicast host address";
+
     private final boolean allowPrivateNetworks;
     private final HostResolver resolver;
 
@@ -121,7 +123,8 @@ public final class UpstreamAddressPolicy {
         }
         for (byte[] embedded : embeddedIpv4(address.getAddress())) {
             problem = problemWithIpv4(embedded);
-            if (problem != null) {
+            // 0.x and multicast candidates are what an ordinary address decodes to at an unused position
+            if (problem != null && !problem.equals(NOT_UNICAST)) {
                 return "embeds an IPv4 address that " + problem;
             }
         }
@@ -159,7 +162,7 @@ public final class UpstreamAddressPolicy {
             return "is a link-local or cloud metadata address, never allowed";
         }
         if (a0 == 0 || a0 >= 224) {
-            return "is not a unicast host address";
+            return NOT_UNICAST;
         }
         boolean privateRange = a0 == 127 || a0 == 10 || a0 == 172 && (a1 & 0xf0) == 16 || a0 == 192 && a1 == 168
                 // carrier-grade NAT (RFC 6598) and the benchmarking range (RFC 2544) are private networks too

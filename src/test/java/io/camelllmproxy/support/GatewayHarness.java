@@ -40,6 +40,12 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
+        return start(bootstrapYaml, overrides, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with beans bound in the registry before the gateway configures itself. */
+    public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides, Map<String, Object> beans)
+            throws Exception {
         TestDatabase database = TestDatabase.create();
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
@@ -61,6 +67,7 @@ public final class GatewayHarness implements AutoCloseable {
         properties.putAll(props);
         Main main = LlmProxyApplication.create();
         main.setOverrideProperties(properties);
+        beans.forEach(main::bind);
         main.start();
         GatewayHarness harness = new GatewayHarness(main, port, database);
         harness.awaitRegistry();
