@@ -9,11 +9,18 @@ import java.net.UnknownHostException;
  */
 public class ForbiddenAddressException extends UnknownHostException {
 
+    private final String address;
     private final String reason;
 
     public ForbiddenAddressException(String host, String address, String reason) {
         super(host + " resolves to " + address + ", which " + reason);
+        this.address = address;
         this.reason = reason;
+    }
+
+    /** The refused address, for admin-facing messages and logs only. */
+    public String address() {
+        return address;
     }
 
     /** Why the address is refused, e.g. "is a link-local or cloud metadata address, never allowed". */

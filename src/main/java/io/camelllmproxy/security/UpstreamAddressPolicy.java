@@ -66,10 +66,14 @@ public final class UpstreamAddressPolicy {
         if (host == null || host.isBlank()) {
             return "must name a host";
         }
+        String problem = problemWithHost(host);
+        if (problem != null) {
+            return problem;
+        }
         try {
             allowedAddresses(host);
         } catch (ForbiddenAddressException e) {
-            return e.getMessage().substring(host.length() + 1);
+            return "resolves to " + e.address() + ", which " + e.reason();
         } catch (UnknownHostException e) {
             // a name that does not resolve now may later; each connection is checked again when made
         }
