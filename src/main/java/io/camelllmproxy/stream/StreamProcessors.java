@@ -10,6 +10,7 @@ import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.UpstreamHeaders;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
 import io.vertx.core.Vertx;
@@ -73,6 +74,7 @@ public final class StreamProcessors {
             String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
             if (!framedAs(transformer.framing(), contentType)) {
                 // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
+                contentType = KeyMask.mask(contentType, target.apiKey());
                 contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
                 throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
                         "provider '" + target.providerName() + "' answered a streaming request with "

@@ -42,6 +42,8 @@ public final class UpstreamErrors {
             String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
             message = raw.isEmpty() ? "The upstream provider answered HTTP " + status + " with no body" : raw;
         }
+        // masked before it is cut, or a key straddling the cut would leave its first characters behind
+        message = KeyMask.mask(message, apiKey);
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE) + "...";
         }

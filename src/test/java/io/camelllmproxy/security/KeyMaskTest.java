@@ -95,6 +95,25 @@ class KeyMaskTest {
     }
 
     @Test
+    void aKeyStraddlingTheMessageCutIsMaskedWhole() throws Exception {
+        upstream.reply(new FakeUpstream.Json(500, "{\"error\":{\"message\":\"" + "m".repeat(1990) + KEY + "\"}}", Map.of()));
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions", CHAT);
+        assertEquals(500, response.statusCode());
+        assertFalse(response.body().contains(KEY.substring(0, 10)), "a prefix of the key survived the cut: " + response.body());
+        assertUpstreamGotTheKey();
+    }
+
+    @Test
+    void aStreamAnsweredWithAContentTypeEchoingTheKeyIsMasked() throws Exception {
+        upstream.reply(new FakeUpstream.Raw(200, "text/plain; x=" + "p".repeat(90) + KEY, List.of("hello"), 1));
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions", STREAM);
+        assertEquals(502, response.statusCode());
+        assertNoKey(response.headers(), response.body());
+        assertFalse(response.body().contains(KEY.substring(0, 10)), response.body());
+        assertUpstreamGotTheKey();
+    }
+
+    @Test
     void anErrorAnswerToAStreamRequestIsMasked() throws Exception {
         upstream.reply(new FakeUpstream.Json(429, ERROR_BODY, ECHOED_HEADERS));
         GatewayHarness.StreamedResponse response = gateway.postStreaming(STREAM);
