@@ -50,7 +50,9 @@ class KeyMaskTest {
         upstream = new FakeUpstream();
         gateway = GatewayHarness.start("providers:\n"
                 + provider("echo", "openai", upstream.baseUrl(), KEY, null, "{model_id: m, model_name: M}")
-                + provider("claude", "anthropic", upstream.baseUrl(), KEY, null, "{model_id: c, model_name: C}"), Map.of());
+                + provider("claude", "anthropic", upstream.baseUrl(), KEY, null, "{model_id: c, model_name: C}")
+                + provider("llama", "ollama", upstream.baseUrl().replace("/v1", ""), KEY, null, "{model_id: l, model_name: L}"),
+                Map.of());
     }
 
     @AfterAll
@@ -146,6 +148,18 @@ class KeyMaskTest {
         assertNoKey(response.headers(), String.join("\n", data));
         assertTrue(data.stream().anyMatch(d -> d.contains("\"error\"") && d.contains(KeyMask.MASK)), "the error event was relayed, masked: " + data);
         assertEquals("[DONE]", data.get(data.size() - 1));
+        assertUpstreamGotTheKey();
+    }
+
+    @Test
+    void anOllamaErrorLineEchoingTheKeyIsMasked() throws Exception {
+        upstream.reply(new FakeUpstream.Raw(200, "application/x-ndjson", List.of(
+                "{\"model\":\"l\",\"created_at\":\"2024-12-06T00:46:58.1Z\",\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":false}\n",
+                "{\"error\":\"key " + KEY + " refused\"}\n"), 1, ECHOED_HEADERS));
+        GatewayHarness.StreamedResponse response = gateway.postStreaming(STREAM.replace("\"m\"", "\"l\""));
+        List<String> data = response.data();
+        assertNoKey(response.headers(), String.join("\n", data));
+        assertTrue(data.stream().anyMatch(d -> d.contains("key " + KeyMask.MASK + " refused")), "the error line was relayed, masked: " + data);
         assertUpstreamGotTheKey();
     }
 
