@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
+import io.camelllmproxy.http.ErrorMapping;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.Json;
 import io.camelllmproxy.transform.UpstreamErrors;
 import io.camelllmproxy.transform.WireSchema;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
+import org.apache.hc.core5.util.Timeout;
+
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,20 +26,38 @@ import java.util.Map;
 /**
  * Proves a provider's key works with a cheap authenticated listing in its own schema: OpenAI-style
  * {@code GET {base}/models}, Anthropic {@code GET /v1/models}, Ollama {@code GET /api/tags}, Azure
- * {@code GET /openai/models}. Redirects are not followed and the address policy applies as for chat.
+ * {@code GET /openai/models}. Redirects are not followed, and the check connects through the chat path's
+ * connection pool, whose resolver applies the address policy to the very address it connects to.
  */
 public class ProviderHealthCheck {
 
+    private record Answer(int status, byte[] body) {
+    }
+
+    /** Only the start of an error body is read: it is a message. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
     private final CredentialCipher cipher;
     private final UpstreamAddressPolicy addresses;
-    private final HttpClient client;
-    private final Duration timeout;
+    private final CloseableHttpClient client;
 
-    public ProviderHealthCheck(CredentialCipher cipher, UpstreamAddressPolicy addresses, Duration timeout) {
+    /** {@code connections} is the upstream pool of the chat path; this check shares it and never closes it. */
+    public ProviderHealthCheck(CredentialCipher cipher, UpstreamAddressPolicy addresses,
+                               HttpClientConnectionManager connections, Duration timeout) {
         this.cipher = cipher;
         this.addresses = addresses;
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .setConnectionManagerShared(true)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(timeout))
+                        .setResponseTimeout(Timeout.of(timeout))
+                        .build())
+                .build();
     }
 
     ObjectNode check(Map<String, Object> provider) {
@@ -49,24 +73,29 @@ public class ProviderHealthCheck {
             if (provider.get("api_key") != null && !provider.get("api_key").toString().isBlank()) {
                 key = cipher.decryptApiKey(provider.get("api_key").toString());
             }
-            HttpRequest request = request(provider, key);
-            String problem = addresses.problemWithUrl(request.uri().toString());
+            HttpGet request = request(provider, key);
+            String problem = addresses.problemWithUrl(request.getUri().toString());
             if (problem != null) {
                 error = "The provider URL " + problem;
             } else {
-                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                status = response.statusCode();
+                Answer answer = client.execute(request, response -> {
+                    if (response.getEntity() == null) {
+                        return new Answer(response.getCode(), new byte[0]);
+                    }
+                    try (InputStream in = response.getEntity().getContent()) {
+                        return new Answer(response.getCode(), in.readNBytes(MAX_ERROR_BODY));
+                    }
+                });
+                status = answer.status();
                 if (status < 200 || status >= 300) {
-                    error = UpstreamErrors.fromBody(status, response.body(), key).message();
+                    error = UpstreamErrors.fromBody(status, answer.body(), key).message();
                 }
             }
         } catch (CredentialException e) {
             error = "The stored API key cannot be decrypted: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "Interrupted";
         } catch (Exception e) {
-            error = UpstreamErrors.mask(e.getClass().getSimpleName() + ": " + e.getMessage(), key);
+            // named like a chat failure: the provider, never its URL or address
+            error = KeyMask.mask(ErrorMapping.toOpenAi(e, ProviderAdmin.str(provider.get("name"))).message(), key);
         }
         result.put("status", error == null ? "healthy" : "unhealthy");
         // ContextForge's name and unit: milliseconds as a float.
@@ -79,20 +108,20 @@ public class ProviderHealthCheck {
         return result;
     }
 
-    private HttpRequest request(Map<String, Object> provider, String key) {
+    private HttpGet request(Map<String, Object> provider, String key) {
         String type = ProviderAdmin.str(provider.get("provider_type"));
         String apiBase = ProviderAdmin.str(provider.get("api_base"));
         JsonNode config = Jdbc.json(provider.get("config"), Json.MAPPER.createObjectNode());
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(timeout).GET();
+        HttpGet builder = new HttpGet("/");
         String url;
         switch (WireSchema.of(type, apiBase)) {
             case ANTHROPIC -> {
                 url = base(apiBase, "https://api.anthropic.com") + "/v1/models";
                 if (key != null) {
-                    builder.header("x-api-key", key);
+                    builder.setHeader("x-api-key", key);
                 }
                 String version = config.path("anthropic_version").asText("");
-                builder.header("anthropic-version", !version.isBlank() ? version
+                builder.setHeader("anthropic-version", !version.isBlank() ? version
                         : provider.get("api_version") != null ? provider.get("api_version").toString() : "2023-06-01");
             }
             case OLLAMA -> {
@@ -107,7 +136,7 @@ public class ProviderHealthCheck {
                 }
                 url = base(apiBase, "https://" + resource + ".openai.azure.com") + "/openai/models?api-version=" + version;
                 if (key != null) {
-                    builder.header("api-key", key);
+                    builder.setHeader("api-key", key);
                 }
             }
             default -> {
@@ -115,12 +144,13 @@ public class ProviderHealthCheck {
                 bearer(builder, key);
             }
         }
-        return builder.uri(URI.create(url)).build();
+        builder.setUri(java.net.URI.create(url));
+        return builder;
     }
 
-    private static void bearer(HttpRequest.Builder builder, String key) {
+    private static void bearer(HttpGet builder, String key) {
         if (key != null) {
-            builder.header("Authorization", "Bearer " + key);
+            builder.setHeader("Authorization", "Bearer " + key);
         }
     }
 

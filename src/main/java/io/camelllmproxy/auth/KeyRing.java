@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * The gateway keys and the admin token, held in memory so that checking a request's key costs no
  * database round trip. Keys are found by the SHA-256 of what the client presented and the digests are
  * compared in constant time; the registry-refresh route reloads the ring, and every key write reloads it
- * at once, so a revoked key fails on the next request.
+ * at once, so a revoked key fails on the next request. Reloads are ordered by generation, so a slower
+ * reload that read before the write cannot install its older rows afterwards.
  */
 public class KeyRing {
 
@@ -25,13 +26,23 @@ public class KeyRing {
 
     private final byte[] adminTokenHash;
     private volatile Map<String, Entry> byHash = Map.of();
+    private long installedGeneration = -1;
 
     public KeyRing(String adminToken) {
         this.adminTokenHash = adminToken == null || adminToken.isBlank() ? null : ApiKeys.sha256(adminToken);
     }
 
-    /** Called with the rows of {@code sql/api-keys-snapshot.sql}. */
+    /** Installs the rows of {@code sql/api-keys-snapshot.sql} unconditionally (start-up, tests). */
     public void refresh(List<Map<String, Object>> rows) {
+        refresh(rows, Long.MAX_VALUE);
+    }
+
+    /**
+     * Installs the rows of {@code sql/api-keys-snapshot.sql} read under {@code generation} (a
+     * {@link io.camelllmproxy.registry.SnapshotGenerations} stamp taken before the read), unless a snapshot read
+     * later is already installed: an older read would bring back a key revoked since.
+     */
+    public void refresh(List<Map<String, Object>> rows, long generation) {
         Map<String, Entry> next = new HashMap<>();
         for (Map<String, Object> row : rows) {
             String hash = String.valueOf(row.get("key_hash"));
@@ -42,7 +53,14 @@ public class KeyRing {
             next.put(hash, new Entry(HexFormat.of().parseHex(hash), identity, Boolean.TRUE.equals(bool(row.get("enabled"))),
                     instant(row.get("expires_at"))));
         }
-        byHash = next;
+        synchronized (this) {
+            if (generation == Long.MAX_VALUE) {
+                byHash = next;
+            } else if (generation >= installedGeneration) {
+                installedGeneration = generation;
+                byHash = next;
+            }
+        }
     }
 
     /** The identity behind a presented key, or null when it is unknown, disabled or expired. */

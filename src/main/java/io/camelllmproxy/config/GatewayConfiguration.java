@@ -28,10 +28,12 @@ import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.http.UpstreamStatusCheck;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
+import io.camelllmproxy.registry.SnapshotGenerations;
 import io.camelllmproxy.registry.bootstrap.RegistryBootstrap;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.stream.StreamProcessors;
 import io.vertx.core.Vertx;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -70,8 +72,13 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         CredentialCipher cipher = new CredentialCipher(EncryptionSecret.resolve(encryptionSecret(settings),
                 Path.of(settings.string("llm.crypto.secret-file", "data/encryption.secret")), embedded));
-        UpstreamAddressPolicy addresses = new UpstreamAddressPolicy(
-                Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")));
+        // a test may bind its own resolver to script DNS answers; production uses the system's
+        UpstreamAddressPolicy.HostResolver hostResolver = context.getRegistry()
+                .lookupByNameAndType("upstreamHostResolver", UpstreamAddressPolicy.HostResolver.class);
+        UpstreamAddressPolicy addresses = hostResolver == null
+                ? new UpstreamAddressPolicy(Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")))
+                : new UpstreamAddressPolicy(Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")),
+                hostResolver);
         RegistryBootstrap.apply(Path.of(settings.string("llm.registry.bootstrap", "registry.yaml")), dataSource,
                 cipher, addresses, System::getenv);
 
@@ -82,11 +89,14 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .setMaxWorkerExecuteTime(1).setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
         context.addService(new Closer(vertx::close), true, true);
         registry.bind("vertx", vertx);
-        registry.bind("upstreamConnections", UpstreamConnections.create(addresses,
+        PoolingHttpClientConnectionManager upstreamConnections = UpstreamConnections.create(addresses,
                 settings.integer("llm.upstream.max-connections", 4000),
                 settings.integer("llm.upstream.max-connections-per-host", 2000),
                 settings.longValue("llm.upstream.connect-timeout-ms", 10_000),
-                settings.longValue("llm.upstream.read-timeout-ms", 300_000)));
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000),
+                settings.integer("llm.upstream.max-header-count", 128),
+                settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024));
+        registry.bind("upstreamConnections", upstreamConnections);
 
         AdmissionControl admission = new AdmissionControl(maxConcurrent,
                 settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024));
@@ -116,6 +126,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("modelResolver", resolver);
+        registry.bind("snapshotGenerations", new SnapshotGenerations());
         registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));
@@ -127,7 +138,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         StreamProcessors streams = new StreamProcessors(vertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
-                settings.longValue("llm.stream.client-stall-timeout-ms", 300_000));
+                settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
+                settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
         registry.bind("streamStart", streams.start());
         registry.bind("streamOpen", streams.open());
         registry.bind("streamEvents", streams);
@@ -135,7 +147,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("streamFinish", streams.finish());
 
         Runnable reload = new RegistryReload(context);
-        ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses,
+        ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses, upstreamConnections,
                 Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
         registry.bind("providerAdmin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
         registry.bind("modelAdmin", new ModelAdmin(dataSource, reload));

@@ -5,6 +5,7 @@ import io.camelllmproxy.auth.ApiKeyIdentity;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.WireTransformer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -12,6 +13,7 @@ import org.apache.camel.Processor;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Answers a non-streaming request with the transformed upstream body and the headers a client may see. */
@@ -31,19 +33,29 @@ public class CompletionResponder implements Processor {
             upstreamBody = in == null ? new byte[0] : in.readAllBytes();
         }
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        byte[] body = transformer.response(upstreamBody,
-                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
-                exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+        byte[] body = maskKey(transformer.response(upstreamBody,
+                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target), target.apiKey());
         TokenCharge charge = TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class));
         if (charge != null) {
             charge.fromBody(body);
         }
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class);
-        Map<String, String> relayed = UpstreamHeaders.relayed(message);
+        Map<String, String> relayed = UpstreamHeaders.relayed(message, target.apiKey());
         message.removeHeaders("*");
         relayed.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         message.setBody(body);
+    }
+
+    /** A provider that echoes its key in a completion must not hand it to the client either. */
+    private static byte[] maskKey(byte[] body, String key) {
+        if (key == null) {
+            return body;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String masked = KeyMask.mask(text, key);
+        return masked.equals(text) ? body : masked.getBytes(StandardCharsets.UTF_8);
     }
 }

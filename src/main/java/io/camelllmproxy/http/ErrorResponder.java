@@ -1,6 +1,8 @@
 package io.camelllmproxy.http;
 
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.stream.StreamSession;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
@@ -20,8 +22,11 @@ public class ErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        OpenAiError error = ErrorMapping.toOpenAi(failure);
-        log(exchange, failure, error);
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+        String key = target == null ? null : target.apiKey();
+        // the last relay point of every error, in-band or not: whatever the provider echoed is masked here
+        OpenAiError error = KeyMask.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()), key);
+        log(exchange, failure, error, key);
         StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
         Message message = exchange.getMessage();
         if (session != null) {
@@ -55,7 +60,7 @@ public class ErrorResponder implements Processor {
         }
     }
 
-    private static void log(Exchange exchange, Throwable failure, OpenAiError error) {
+    private static void log(Exchange exchange, Throwable failure, OpenAiError error, String key) {
         String route = exchange.getFromRouteId();
         if (error == null) {
             LOG.debug("[{}] client closed the connection", route);
@@ -63,6 +68,9 @@ public class ErrorResponder implements Processor {
             LOG.error("[{}] unexpected failure", route, failure);
         } else if (error.status() >= 500) {
             LOG.warn("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
+            if (LOG.isDebugEnabled() && failure != null) {
+                LOG.debug("[{}] cause: {}", route, KeyMask.mask(String.valueOf(failure), key));
+            }
         } else {
             LOG.debug("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
         }

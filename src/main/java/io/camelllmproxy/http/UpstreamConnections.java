@@ -1,21 +1,22 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.security.PolicyDnsResolver;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
-import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.Timeout;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The connection pool every provider call goes through. Its resolver applies the
  * {@link UpstreamAddressPolicy} to every address it connects to, so a registry entry (or a DNS answer
- * that changed since it was written) cannot point a request at a cloud metadata service.
+ * that changed since it was written) cannot point a request at a cloud metadata service. The provider
+ * health check connects through it too.
  */
 public final class UpstreamConnections {
 
@@ -23,25 +24,15 @@ public final class UpstreamConnections {
     }
 
     public static PoolingHttpClientConnectionManager create(UpstreamAddressPolicy policy, int maxTotal, int maxPerHost,
-                                                            long connectTimeoutMillis, long readTimeoutMillis) {
+                                                            long connectTimeoutMillis, long readTimeoutMillis,
+                                                            int maxHeaderCount, int maxHeaderLineBytes) {
         return PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new SystemDefaultDnsResolver() {
-                    @Override
-                    public InetAddress[] resolve(String host) throws UnknownHostException {
-                        String hostProblem = policy.problemWithHost(host);
-                        if (hostProblem != null) {
-                            throw new UnknownHostException(host + " " + hostProblem);
-                        }
-                        InetAddress[] addresses = super.resolve(host);
-                        for (InetAddress address : addresses) {
-                            String problem = policy.problemWithAddress(address);
-                            if (problem != null) {
-                                throw new UnknownHostException(host + " resolves to " + address.getHostAddress() + ", which " + problem);
-                            }
-                        }
-                        return addresses;
-                    }
-                })
+                .setDnsResolver(new PolicyDnsResolver(policy))
+                // bounds what a provider's response head may hold; beyond it MessageConstraintException (502)
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setMaxHeaderCount(maxHeaderCount)
+                                .setMaxLineLength(maxHeaderLineBytes).build())
+                        .build())
                 .setMaxConnTotal(maxTotal)
                 .setMaxConnPerRoute(maxPerHost)
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofMilliseconds(readTimeoutMillis)).build())

@@ -1,5 +1,6 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.security.KeyMask;
 import org.apache.camel.Message;
 
 import java.util.LinkedHashMap;
@@ -19,12 +20,13 @@ public final class UpstreamHeaders {
     private UpstreamHeaders() {
     }
 
-    public static Map<String, String> relayed(Message message) {
+    /** The relayed headers, their values with {@code apiKey} masked (an upstream may echo it in any of them). */
+    public static Map<String, String> relayed(Message message, String apiKey) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if ((RELAYED.contains(name) || name.startsWith(RATE_LIMIT_PREFIX)) && header.getValue() != null) {
-                out.put(name, header.getValue().toString());
+                out.put(name, KeyMask.mask(header.getValue().toString(), apiKey));
             }
         }
         return out;

@@ -30,16 +30,16 @@ public class UpstreamStatusCheck implements Processor {
         }
         byte[] body = readBounded(message.getBody(InputStream.class));
         OpenAiError error;
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         if (status >= 300 && status < 400) {
             error = OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_redirect",
                     "The upstream provider answered with a redirect (HTTP " + status + "), which the gateway does not follow; check api_base");
         } else {
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
             error = transformer.error(status, body, target);
         }
         error = new OpenAiError(error.status(), error.type(), error.code(), error.param(), error.message(),
-                UpstreamHeaders.relayed(message));
+                UpstreamHeaders.relayed(message, target.apiKey()));
         throw new GatewayException(error);
     }
 

@@ -25,15 +25,32 @@ public class ModelResolver {
     private final long firstLoadWaitMillis;
     private final CountDownLatch firstLoad = new CountDownLatch(1);
     private volatile RegistryIndex index = RegistryIndex.empty();
+    private long installedGeneration = -1;
 
     public ModelResolver(CredentialCipher cipher, long firstLoadWaitMillis) {
         this.rows = new RegistryRows(cipher);
         this.firstLoadWaitMillis = firstLoadWaitMillis;
     }
 
-    /** Called by the registry-refresh route with the rows of {@code sql/registry-snapshot.sql}. */
+    /** Installs the rows of {@code sql/registry-snapshot.sql} unconditionally (tests). */
     public void refresh(List<Map<String, Object>> registryRows) {
-        index = new RegistryIndex(rows.toTargets(registryRows));
+        refresh(registryRows, Long.MAX_VALUE);
+    }
+
+    /**
+     * Called by the registry-reload route with the rows of {@code sql/registry-snapshot.sql} read under
+     * {@code generation}; a snapshot read before the installed one is dropped, so it cannot undo a newer write.
+     */
+    public void refresh(List<Map<String, Object>> registryRows, long generation) {
+        RegistryIndex next = new RegistryIndex(rows.toTargets(registryRows));
+        synchronized (this) {
+            if (generation == Long.MAX_VALUE) {
+                index = next;
+            } else if (generation >= installedGeneration) {
+                installedGeneration = generation;
+                index = next;
+            }
+        }
         firstLoad.countDown();
     }
 

@@ -1,6 +1,7 @@
 package io.camelllmproxy.stream;
 
 import io.camelllmproxy.auth.TokenCharge;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.StreamTranslator;
 
 import java.io.IOException;
@@ -13,11 +14,14 @@ public final class EventRelay {
     private final StreamSession session;
     private final StreamTranslator translator;
     private final TokenCharge charge;
+    private final String apiKey;
 
-    public EventRelay(StreamSession session, StreamTranslator translator, TokenCharge charge) {
+    /** {@code apiKey} is the provider's key, masked in every event relayed (error events above all). */
+    public EventRelay(StreamSession session, StreamTranslator translator, TokenCharge charge, String apiKey) {
         this.session = session;
         this.translator = translator;
         this.charge = charge;
+        this.apiKey = apiKey;
     }
 
     /** Translates the events of one split part and writes what they produce to the client at once. */
@@ -40,10 +44,11 @@ public final class EventRelay {
         send(translator.onEnd());
     }
 
-    private void send(List<String> payloads) throws IOException {
-        if (payloads.isEmpty()) {
+    private void send(List<String> translated) throws IOException {
+        if (translated.isEmpty()) {
             return;
         }
+        List<String> payloads = apiKey == null ? translated : translated.stream().map(p -> KeyMask.mask(p, apiKey)).toList();
         session.sendAll(payloads);
         if (charge != null) {
             payloads.forEach(charge::fromChunk);

@@ -11,7 +11,8 @@ import java.util.NoSuchElementException;
 /**
  * Splits an NDJSON body into its lines, each handed over as soon as its newline arrives, together with the
  * further lines already received. Like {@link SseEventReader} it never reads ahead in {@code hasNext()},
- * and blank lines are skipped.
+ * blank lines are skipped, a line beyond the size bound fails the stream, and so does a last line without
+ * its newline: that is what a cut connection leaves, not a whole message.
  */
 public final class NdjsonLineReader implements Iterator<List<String>> {
 
@@ -19,7 +20,11 @@ public final class NdjsonLineReader implements Iterator<List<String>> {
     private boolean ended;
 
     public NdjsonLineReader(InputStream body) {
-        this.reader = new LineReader(body);
+        this(body, SseEventReader.DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    public NdjsonLineReader(InputStream body, int maxLineBytes) {
+        this.reader = new LineReader(body, maxLineBytes);
     }
 
     @Override
@@ -47,10 +52,14 @@ public final class NdjsonLineReader implements Iterator<List<String>> {
                     return lines;
                 }
             }
+            ended = true;
+            if (reader.endedMidLine()) {
+                throw new UpstreamProtocolException("ended its stream in the middle of a line (connection cut?)");
+            }
         } catch (IOException e) {
+            ended = true;
             throw new UncheckedIOException(e);
         }
-        ended = true;
         return lines;
     }
 }

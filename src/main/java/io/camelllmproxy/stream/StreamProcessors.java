@@ -10,6 +10,7 @@ import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.UpstreamHeaders;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
 import io.vertx.core.Vertx;
@@ -19,6 +20,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The steps of the stream route: open a session before the upstream call, attach the upstream body and
@@ -34,9 +37,14 @@ public final class StreamProcessors {
     private final long heartbeatMillis;
     private final long drainTimeoutMillis;
     private final RateLimiter limiter;
+    private final int maxEventBytes;
+
+    private static final Set<String> NDJSON_TYPES = Set.of("application/x-ndjson", "application/ndjson",
+            "application/jsonl", "application/json");
 
     public StreamProcessors(Vertx vertx, AdmissionControl admission, RateLimiter limiter, long heartbeatMillis,
-                            long drainTimeoutMillis) {
+                            long drainTimeoutMillis, int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
         this.vertx = vertx;
         this.admission = admission;
         this.limiter = limiter;
@@ -61,17 +69,24 @@ public final class StreamProcessors {
             StreamSession session = session(exchange);
             Message message = exchange.getMessage();
             session.attachUpstream(message.getBody(InputStream.class));
-            String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-            if (transformer.framing() == StreamFraming.SSE && contentType.startsWith("application/json")) {
+            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+            String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
+            if (!framedAs(transformer.framing(), contentType)) {
+                // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
+                contentType = KeyMask.mask(contentType, target.apiKey());
+                contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
                 throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
-                        "The provider answered a streaming request with " + contentType + " instead of an event stream"));
+                        "provider '" + target.providerName() + "' answered a streaming request with "
+                                + (contentType.isBlank() ? "no content type" : "'" + contentType + "'")
+                                + " instead of " + (transformer.framing() == StreamFraming.NDJSON
+                                ? "an NDJSON stream" : "an event stream (text/event-stream)")));
             }
-            session.commit(UpstreamHeaders.relayed(message));
+            session.commit(UpstreamHeaders.relayed(message, target.apiKey()));
             exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
-                    exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
-                    exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class)),
-                    TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class))));
+                    exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
+                    TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
+                    target.apiKey()));
         };
     }
 
@@ -79,7 +94,19 @@ public final class StreamProcessors {
     public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        return transformer.framing() == StreamFraming.NDJSON ? new NdjsonLineReader(body) : new SseEventReader(body);
+        return transformer.framing() == StreamFraming.NDJSON ? new NdjsonLineReader(body, maxEventBytes)
+                : new SseEventReader(body, maxEventBytes);
+    }
+
+    /** Whether {@code contentType} is the framing the request asked for; media types compare without case. */
+    static boolean framedAs(StreamFraming framing, String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        if (framing == StreamFraming.NDJSON) {
+            // Ollama says application/x-ndjson; older builds and proxies in front of it say application/json
+            return NDJSON_TYPES.contains(media);
+        }
+        return media.equals("text/event-stream");
     }
 
     @SuppressWarnings("unchecked")

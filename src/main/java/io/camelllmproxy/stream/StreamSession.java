@@ -109,8 +109,14 @@ public final class StreamSession {
         for (String payload : payloads) {
             if ("[DONE]".equals(payload)) {
                 events.appendBytes(DONE);
-            } else {
+            } else if (payload.indexOf('\n') < 0 && payload.indexOf('\r') < 0) {
                 events.appendBytes(DATA).appendString(payload).appendBytes(EVENT_END);
+            } else {
+                // a payload relayed from a multi-line upstream event: one data line per line keeps it one event
+                for (String line : payload.split("\r\n|\r|\n", -1)) {
+                    events.appendBytes(DATA).appendString(line).appendString("\n");
+                }
+                events.appendString("\n");
             }
         }
         write(events);

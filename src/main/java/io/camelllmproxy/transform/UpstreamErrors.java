@@ -2,13 +2,14 @@ package io.camelllmproxy.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.security.KeyMask;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * Maps an upstream error body to the OpenAI error shape, keeping the status and the upstream's own
- * message, and masking the provider key wherever an upstream echoes it back.
+ * message, and masking the provider key in every field, wherever an upstream echoes it back.
  */
 public final class UpstreamErrors {
 
@@ -41,11 +42,13 @@ public final class UpstreamErrors {
             String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
             message = raw.isEmpty() ? "The upstream provider answered HTTP " + status + " with no body" : raw;
         }
+        // masked before it is cut, or a key straddling the cut would leave its first characters behind
+        message = KeyMask.mask(message, apiKey);
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE) + "...";
         }
-        return new OpenAiError(status, type != null ? type : typeFor(status), code, param, mask(message, apiKey),
-                Map.of());
+        return KeyMask.mask(new OpenAiError(status, type != null ? type : typeFor(status), code, param, message,
+                Map.of()), apiKey);
     }
 
     public static String typeFor(int status) {
@@ -60,10 +63,7 @@ public final class UpstreamErrors {
 
     /** Replaces every occurrence of the provider key, so an echoing upstream cannot leak it to clients. */
     public static String mask(String text, String apiKey) {
-        if (text == null || apiKey == null || apiKey.length() < 4) {
-            return text;
-        }
-        return text.replace(apiKey, "*****");
+        return KeyMask.mask(text, apiKey);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -22,11 +22,11 @@ class UpstreamErrorMappingTest {
     static final String REQUEST = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
     static FakeUpstream upstream;
     static GatewayHarness gateway;
+    static int closedPort;
 
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
@@ -95,6 +95,15 @@ class UpstreamErrorMappingTest {
         HttpResponse<String> response = gateway.postJson("/v1/chat/completions", REQUEST.replace("\"m\"", "\"gone\""));
         assertEquals(502, response.statusCode());
         assertEquals("upstream_unreachable", error(response).get("code").asText());
+        assertEquals("provider 'down' could not be reached: connection refused", error(response).get("message").asText());
+        assertNoAddress(response.body());
+    }
+
+    /** Clients learn which provider failed, never where it lives. */
+    static void assertNoAddress(String body) {
+        for (String leak : new String[] {"127.0.0.1", "localhost", "http://", "/v1", ":" + closedPort}) {
+            assertTrue(!body.contains(leak), "the error shows '" + leak + "': " + body);
+        }
     }
 
     @Test
@@ -103,6 +112,8 @@ class UpstreamErrorMappingTest {
         HttpResponse<String> response = gateway.postJson("/v1/chat/completions", REQUEST);
         assertEquals(504, response.statusCode());
         assertEquals("upstream_timeout", error(response).get("code").asText());
+        assertEquals("provider 'up' did not answer in time", error(response).get("message").asText());
+        assertNoAddress(response.body());
         upstream.take();
     }
 }

@@ -37,6 +37,42 @@ class UpstreamAddressPolicyTest {
         assertNotNull(closed.problemWithUrl(url), url);
     }
 
+    /** Forbidden IPv4 addresses written as IPv6 forms that embed them, or in numeric spellings resolvers accept. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/", "http://[64:ff9b::6464:64c8]/",
+            "http://[64:ff9b:1:a9fe:a9:fe00::]/", "http://[64:ff9b:1::a9fe:a9fe]/",
+            "http://[2002:a9fe:a9fe::1]/", "http://[::a9fe:a9fe]/", "http://[::169.254.169.254]/",
+            "http://[::ffff:0:a9fe:a9fe]/", "http://[::ffff:a9fe:a9fe]/", "http://[::ffff:169.254.169.254]/",
+            "http://[2001:0:4136:e378:8000:63bf:5601:5601]/", "http://[2002:a83f:8110::]/",
+            "http://2852039166/", "http://0251.0376.0251.0376/", "http://0xa9fea9fe/", "http://0xA9.0xFE.0xA9.0xFE/",
+            "http://169.254.43518/", "http://0251.254.169.254/", "http://0xa9.16689662/"})
+    void embeddedAndNumericFormsOfMetadataAddressesAreNeverAllowed(String url) {
+        assertNotNull(open.problemWithUrl(url), url);
+        assertNotNull(closed.problemWithUrl(url), url);
+    }
+
+    /** Loopback, private, carrier-grade NAT and benchmark ranges, plainly or embedded: allowed only when private networks are. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://100.64.0.1/", "http://100.127.255.254/", "http://198.18.0.1/", "http://198.19.255.1/",
+            "http://127.8.9.10/", "http://172.31.0.1/",
+            "http://[::ffff:127.0.0.1]/", "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::1]/", "http://[::7f00:1]/",
+            "http://[::ffff:0:a00:1]/", "http://[64:ff9b::c0a8:101]/", "http://[2002:ac10:1::]/", "http://[64:ff9b::6440:1]/",
+            "http://[2002:c612:1::]/", "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "http://[64:ff9b:1::808:808]/",
+            "http://[fd12:3456::1]/", "http://2130706433/", "http://0177.0.0.1/", "http://0x7f000001/"})
+    void privateRangesInEveryFormFollowTheSetting(String url) {
+        assertNull(open.problemWithUrl(url), url);
+        assertNotNull(closed.problemWithUrl(url), url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://93.184.216.34/v1", "http://[2002:5db8:d822::1]/", "http://[64:ff9b::5db8:d822]/",
+            "http://1572395042/", "http://[2606:4700::1111]/", "http://[::ffff:93.184.216.34]/"})
+    void publicAddressesInEveryFormAreAllowed(String url) {
+        assertNull(closed.problemWithUrl(url), url);
+    }
+
     @Test
     void publicAddressesAreAllowed() {
         assertNull(closed.problemWithUrl("https://93.184.216.34/v1"));

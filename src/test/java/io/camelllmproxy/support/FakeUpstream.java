@@ -32,8 +32,12 @@ public final class FakeUpstream implements AutoCloseable {
     public sealed interface Reply permits Json, Sse, Stepped, Silence, Raw {
     }
 
-    /** A body sent as it is, in pieces {@code intervalMs} apart (SSE with event lines, NDJSON, ...). */
-    public record Raw(int status, String contentType, List<String> pieces, long intervalMs) implements Reply {
+    /** A body sent as it is, in pieces {@code intervalMs} apart (SSE with event lines, NDJSON, ...), with extra headers. */
+    public record Raw(int status, String contentType, List<String> pieces, long intervalMs, Map<String, String> headers)
+            implements Reply {
+        public Raw(int status, String contentType, List<String> pieces, long intervalMs) {
+            this(status, contentType, pieces, intervalMs, Map.of());
+        }
     }
 
     public record Json(int status, String body, Map<String, String> headers) implements Reply {
@@ -146,6 +150,7 @@ public final class FakeUpstream implements AutoCloseable {
                 response.end(json.body());
             } else if (current instanceof Raw raw) {
                 response.setStatusCode(raw.status()).setChunked(true).putHeader("Content-Type", raw.contentType());
+                raw.headers().forEach(response::putHeader);
                 sendRaw(response, raw, 0);
             } else if (current instanceof Sse sse) {
                 connections.put(response, request.connection());

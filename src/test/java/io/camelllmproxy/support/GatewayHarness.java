@@ -40,12 +40,23 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
-        return start(TestDatabase.create(), bootstrapYaml, overrides);
+        return start(TestDatabase.create(), bootstrapYaml, overrides, Map.of());
     }
 
     /** A gateway on a database the test prepared first (for example with ContextForge's own tables). */
     public static GatewayHarness start(TestDatabase database, String bootstrapYaml, Map<String, String> overrides)
             throws Exception {
+        return start(database, bootstrapYaml, overrides, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with beans bound in the registry before the gateway configures itself. */
+    public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides, Map<String, Object> beans)
+            throws Exception {
+        return start(TestDatabase.create(), bootstrapYaml, overrides, beans);
+    }
+
+    private static GatewayHarness start(TestDatabase database, String bootstrapYaml, Map<String, String> overrides,
+                                        Map<String, Object> beans) throws Exception {
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
@@ -66,6 +77,7 @@ public final class GatewayHarness implements AutoCloseable {
         properties.putAll(props);
         Main main = LlmProxyApplication.create();
         main.setOverrideProperties(properties);
+        beans.forEach(main::bind);
         main.start();
         GatewayHarness harness = new GatewayHarness(main, port, database);
         harness.awaitRegistry();
