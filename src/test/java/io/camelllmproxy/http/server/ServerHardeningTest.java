@@ -131,6 +131,7 @@ class ServerHardeningTest {
 
     @Test
     void bothContentLengthAndTransferEncodingAreRefused() throws Exception {
+        upstream.clearReceived();
         String chunked = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\nContent-Length: " + CHAT.length()
                 + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(CHAT.length()) + "\r\n" + CHAT + "\r\n0\r\n\r\n");
@@ -195,5 +196,18 @@ class ServerHardeningTest {
         HttpResponse<String> slow = gateway.postJson("/v1/chat/completions", CHAT);
         assertEquals(200, slow.statusCode(), slow.body());
         assertTrue(slow.body().contains("late"), slow.body());
+    }
+
+    @Test
+    void aRequestThatExpects100ContinueIsNotCutWhileItsAnswerIsSlow() throws Exception {
+        upstream.reply(new FakeUpstream.Raw(200, "application/json", List.of("{\"id\":\"x\",\"object\":\"chat.completion\",",
+                "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"late\"}}]}"), 2500));
+        String response = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\nExpect: 100-continue\r\nConnection: close\r\n"
+                + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT);
+        // an interim 100 Continue may come first; the final answer must follow it
+        String last = response.substring(Math.max(0, response.lastIndexOf("HTTP/1.1 ")));
+        assertEquals(200, status(last), response);
+        assertTrue(last.contains("late"), response);
     }
 }
