@@ -2,9 +2,14 @@ package io.camelllmproxy;
 
 import io.camelllmproxy.config.GatewayConfiguration;
 import io.camelllmproxy.crypto.RotateSecretCommand;
+import io.camelllmproxy.http.server.ListenCheck;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,28 +20,67 @@ public final class LlmProxyApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(Usage.TEXT);
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("rotate-secret")) {
             System.exit(RotateSecretCommand.run(propertiesLocation(), System::getenv));
         }
-        Main main = create();
-        int status;
+        System.exit(run(create(), args, System.err));
+    }
+
+    /** Runs until stopped; a start that fails is told in one line on {@code err} and gives status 2. */
+    static int run(Main main, String[] args, PrintStream err) {
         try {
-            status = main.run(args);
+            int status = main.run(args);
+            String refused = vetoReason(main);
+            if (refused != null) {
+                err.println("camel-llm-proxy did not start: " + refused);
+                return 2;
+            }
+            return status;
         } catch (Exception e) {
-            // A configuration mistake (bad bootstrap file, unreadable secret) is told in one line, not a stack trace.
+            // A configuration mistake (bad bootstrap file, unreadable secret, busy port) is told in one line,
+            // not a stack trace: the deepest cause carries the message that names the problem.
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof BootstrapException)) {
                 cause = cause.getCause();
             }
-            System.err.println("camel-llm-proxy did not start: " + cause.getMessage());
-            status = 2;
+            err.println("camel-llm-proxy did not start: " + cause.getMessage());
+            return 2;
         }
-        System.exit(status);
+    }
+
+    /** Why the start was vetoed (a port that cannot be bound), or null when it was not. */
+    private static String vetoReason(Main main) {
+        CamelContext context = main.getCamelContext();
+        if (context == null || !context.isVetoStarted()) {
+            return null;
+        }
+        ListenCheck check = context.getRegistry().findSingleByType(ListenCheck.class);
+        return check != null && check.failure() != null ? check.failure() : "the start was vetoed";
     }
 
     static String propertiesLocation() {
         return Files.isRegularFile(Path.of("application.properties")) ? "file:application.properties"
                 : "classpath:application.properties";
+    }
+
+    /**
+     * Where the YAML routes are read from: {@code dir} when it is a folder, else the copies packaged in the jar.
+     * A symbolic link is resolved first, because Camel's file scanner does not descend into a linked folder
+     * and would load no route at all.
+     */
+    static String routesIncludePattern(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return "classpath:routes/*.camel.yaml";
+        }
+        try {
+            return "file:" + dir.toRealPath().toString().replace('\\', '/') + "/*.camel.yaml";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve the routes folder " + dir.toAbsolutePath(), e);
+        }
     }
 
     /**
@@ -46,8 +90,7 @@ public final class LlmProxyApplication {
     public static Main create() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertiesLocation());
-        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
-                ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.configure().withRoutesIncludePattern(routesIncludePattern(Path.of("routes")));
         main.configure().addConfiguration(new GatewayConfiguration());
         // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
         // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The bootstrap admin credential. Configured ({@code llm.auth.admin-token}) it is used as is; otherwise,
- * on the embedded database, one is generated into a file readable by its owner only and shown once in
- * the log, so a newcomer can create the first keys.
+ * on the embedded database, one is generated into a file readable by its owner only, and the log says
+ * where it is (never the token), so a newcomer can create the first keys.
  */
 public final class AdminToken {
 
@@ -48,7 +48,8 @@ public final class AdminToken {
                 Files.createFile(file);
             }
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-            LOG.warn("Generated the admin token (shown this once; it is kept in {} with mode 0600): {}", file, token);
+            // The token itself never goes to the log (logs are shipped and kept); its owner reads the file.
+            LOG.warn("Generated an admin token in {} (mode 0600); read it with: cat {}", file, file);
             return token;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or write the admin token file " + file, e);

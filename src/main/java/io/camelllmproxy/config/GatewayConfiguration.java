@@ -19,6 +19,7 @@ import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
 import io.camelllmproxy.http.ErrorResponder;
+import io.camelllmproxy.http.HealthResponder;
 import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
@@ -26,6 +27,11 @@ import io.camelllmproxy.http.UpstreamCallPreparer;
 import io.camelllmproxy.http.UpstreamConnections;
 import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.http.UpstreamStatusCheck;
+import io.camelllmproxy.http.server.ListenCheck;
+import io.camelllmproxy.http.server.ServerLimits;
+import io.camelllmproxy.http.server.ServerVertx;
+import io.camelllmproxy.http.server.StartupGate;
+import io.camelllmproxy.registry.CredentialHealth;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
 import io.camelllmproxy.registry.SnapshotGenerations;
@@ -35,6 +41,7 @@ import io.camelllmproxy.stream.StreamProcessors;
 import io.vertx.core.Vertx;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -88,7 +95,13 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .setWorkerPoolSize(maxConcurrent + 16)
                 .setMaxWorkerExecuteTime(1).setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
         context.addService(new Closer(vertx::close), true, true);
-        registry.bind("vertx", vertx);
+        // Camel's HTTP server is created from this one: it applies the server limits and start-up checks
+        StartupGate startupGate = new StartupGate();
+        ListenCheck listenCheck = new ListenCheck();
+        context.addStartupListener(listenCheck);
+        registry.bind("listenCheck", listenCheck);
+        context.addStartupListener(startupGate);
+        registry.bind("vertx", new ServerVertx((VertxInternal) vertx, ServerLimits.from(settings), startupGate, listenCheck));
         PoolingHttpClientConnectionManager upstreamConnections = UpstreamConnections.create(addresses,
                 settings.integer("llm.upstream.max-connections", 4000),
                 settings.integer("llm.upstream.max-connections-per-host", 2000),
@@ -127,6 +140,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("modelResolver", resolver);
         registry.bind("snapshotGenerations", new SnapshotGenerations());
+        CredentialHealth credentialHealth = new CredentialHealth(cipher);
+        registry.bind("credentialHealth", credentialHealth);
+        registry.bind("healthResponder", new HealthResponder(credentialHealth));
         registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));

@@ -1,5 +1,7 @@
 package io.camelllmproxy.auth;
 
+import io.camelllmproxy.support.LogCapture;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,5 +38,20 @@ class AdminTokenTest {
         Path file = Files.createTempDirectory("token").resolve("admin.token");
         assertNull(AdminToken.resolve(null, file, false));
         assertTrue(Files.notExists(file));
+    }
+
+    @Test
+    void theLogSaysWhereTheGeneratedTokenIsButNeverTheToken() throws Exception {
+        Path file = Files.createTempDirectory("token").resolve("data/admin.token");
+        String generated;
+        try (LogCapture log = LogCapture.of(AdminToken.class, Level.ALL)) {
+            generated = AdminToken.resolve(null, file, true);
+            assertEquals(generated, AdminToken.resolve(null, file, true));
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("cat " + file)), "how to read it: " + log.lines());
+            for (String line : log.lines()) {
+                assertFalse(line.contains(generated), "the token is in the log: " + line);
+                assertFalse(line.contains(generated.substring(ApiKeys.PREFIX.length(), ApiKeys.PREFIX.length() + 12)), line);
+            }
+        }
     }
 }

@@ -60,7 +60,7 @@ public final class GatewayHarness implements AutoCloseable {
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
-        int port = freePort();
+        int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.server.port", String.valueOf(port));
         props.put("llm.db.url", database.url());

@@ -1,0 +1,3 @@
+SELECT p.id, p.name, p.enabled, p.api_key
+FROM llm_providers p
+ORDER BY p.name
