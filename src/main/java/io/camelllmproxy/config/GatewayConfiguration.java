@@ -18,6 +18,7 @@ import io.camelllmproxy.http.CompletionResponder;
 import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
+import io.camelllmproxy.http.ModelRetrieveResponder;
 import io.camelllmproxy.http.ModelResolution;
 import io.camelllmproxy.http.UpstreamCallPreparer;
 import io.camelllmproxy.http.UpstreamConnections;
@@ -107,6 +108,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));
+        registry.bind("modelRetrieveResponder", new ModelRetrieveResponder(resolver));
         registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
         registry.bind("upstreamCallPreparer", new UpstreamCallPreparer());
         registry.bind("upstreamStatusCheck", new UpstreamStatusCheck());

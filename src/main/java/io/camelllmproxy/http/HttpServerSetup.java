@@ -38,6 +38,13 @@ public class HttpServerSetup implements StartupListener {
             String query = ctx.request().query();
             ctx.reroute(ctx.request().method(), ctx.normalizedPath().substring(3) + (query == null ? "" : "?" + query));
         });
+        // A model name may hold '/' (provider/model_id, or an id like meta-llama/Llama-3): the REST DSL's {id}
+        // is one segment, so a name sent unencoded as the rest of the path becomes that one (encoded) segment.
+        router.routeWithRegex("/v1/models/[^/]+/.+").order(-1050).handler(ctx -> {
+            // segments are still percent-encoded here, so joining them with %2F keeps every other escape as sent
+            String name = ctx.normalizedPath().substring("/v1/models/".length());
+            ctx.reroute(ctx.request().method(), "/v1/models/" + name.replace("/", "%2F"));
+        });
         router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
         if (auth != null) {
             router.route().order(-900).handler(auth);
