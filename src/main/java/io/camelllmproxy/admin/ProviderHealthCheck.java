@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
+import io.camelllmproxy.transform.AnthropicTransformer;
 import io.camelllmproxy.transform.Json;
 import io.camelllmproxy.transform.UpstreamErrors;
 import io.camelllmproxy.transform.WireSchema;
@@ -85,7 +86,7 @@ public class ProviderHealthCheck {
         String url;
         switch (WireSchema.of(type, apiBase)) {
             case ANTHROPIC -> {
-                url = base(apiBase, "https://api.anthropic.com") + "/v1/models";
+                url = AnthropicTransformer.versionedBase(apiBase) + "/models";
                 if (key != null) {
                     builder.header("x-api-key", key);
                 }
