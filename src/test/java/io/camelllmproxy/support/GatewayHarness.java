@@ -40,7 +40,12 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
-        TestDatabase database = TestDatabase.create();
+        return start(bootstrapYaml, overrides, TestDatabase.create());
+    }
+
+    /** A gateway on a given database: a second start on the database of a stopped one is a restart. */
+    public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides, TestDatabase database)
+            throws Exception {
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
