@@ -50,5 +50,6 @@ public class HttpServerSetup implements StartupListener {
             router.route().order(-900).handler(auth);
         }
         router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
+        EndpointSummary.log(router, port);
     }
 }

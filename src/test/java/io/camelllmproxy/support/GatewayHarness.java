@@ -76,6 +76,10 @@ public final class GatewayHarness implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    public org.apache.camel.CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
     public TestDatabase database() {
         return database;
     }

@@ -1,0 +1,70 @@
+package io.camelllmproxy.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.transform.Json;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The start-up endpoint list names every method of every path (Camel's own summary kept one per path):
+ * exactly the operations of /openapi.json, plus /health and the document itself.
+ */
+class EndpointSummaryTest {
+
+    static GatewayHarness gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = GatewayHarness.start("providers: []\n", Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void everyMethodOfEveryPathIsListedOnce() throws Exception {
+        Map<String, Set<String>> listed = new TreeMap<>();
+        for (String line : EndpointSummary.lines(router())) {
+            String[] parts = line.trim().split("\\s{2,}");
+            assertEquals(2, parts.length, line);
+            Set<String> verbs = new TreeSet<>(Arrays.asList(parts[0].split(", ")));
+            assertEquals(null, listed.put(parts[1], verbs), "one line per path: " + line);
+        }
+
+        Map<String, Set<String>> expected = new TreeMap<>();
+        JsonNode paths = Json.MAPPER.readTree(gateway.get("/openapi.json").body()).path("paths");
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            Set<String> verbs = new TreeSet<>();
+            path.getValue().fieldNames().forEachRemaining(m -> verbs.add(m.toUpperCase()));
+            expected.put(path.getKey(), verbs);
+        }
+        expected.put("/health", Set.of("GET"));
+        expected.put("/openapi.json", Set.of("GET"));
+        assertEquals(expected, listed);
+        assertEquals(Set.of("DELETE", "GET", "PATCH"), listed.get("/llm/providers/{id}"), "several methods on one path");
+    }
+
+    private static VertxPlatformHttpRouter router() {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(gateway.camelContext(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(gateway.url("").replaceAll(".*:", ""))));
+        return router != null ? router : VertxPlatformHttpRouter.lookup(gateway.camelContext(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(0));
+    }
+}
