@@ -25,14 +25,7 @@ public class HttpServerSetup implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(0));
-        }
-        if (router == null) {
-            throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
-        }
+        VertxPlatformHttpRouter router = router(context);
         // ContextForge serves its admin API under both /llm and /v1/llm; the REST DSL declares /llm only.
         router.route("/v1/llm*").order(-1100).handler(ctx -> {
             String query = ctx.request().query();
@@ -50,6 +43,23 @@ public class HttpServerSetup implements StartupListener {
             router.route().order(-900).handler(auth);
         }
         router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
-        EndpointSummary.log(router, port);
+    }
+
+    /** Only now are the routes' consumers on the router, so the list is complete. */
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        EndpointSummary.log(router(context), port);
+    }
+
+    private VertxPlatformHttpRouter router(CamelContext context) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(0));
+        }
+        if (router == null) {
+            throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
+        }
+        return router;
     }
 }
