@@ -93,7 +93,7 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void queryParametersAreDeclared() {
+    void queryParametersAreDeclared() throws Exception {
         assertEquals(Set.of("page", "page_size", "enabled_only"), query("/llm/providers", PathItem.HttpMethod.GET));
         assertEquals(Set.of("page", "page_size", "enabled_only", "provider_id"), query("/llm/models", PathItem.HttpMethod.GET));
         assertEquals(Set.of("activate"), query("/llm/providers/{id}/state", PathItem.HttpMethod.POST));
@@ -101,6 +101,18 @@ class OpenApiDocumentTest {
         Parameter pageSize = operation("/llm/providers", PathItem.HttpMethod.GET).getParameters().stream()
                 .filter(p -> p.getName().equals("page_size")).findFirst().orElseThrow();
         assertEquals("integer", pageSize.getSchema().getType());
+        // read as served: swagger-parser casts a default of "1" to the schema's type and would hide the mismatch
+        for (JsonNode item : Json.MAPPER.readTree(text).path("paths")) {
+            for (JsonNode op : item) {
+                for (JsonNode p : op.path("parameters")) {
+                    JsonNode value = p.path("schema").path("default");
+                    String type = p.path("schema").path("type").asText();
+                    assertTrue(value.isMissingNode() || type.equals("string") && value.isTextual()
+                            || type.equals("integer") && value.isIntegralNumber() || type.equals("boolean") && value.isBoolean(),
+                            op.path("operationId").asText() + " " + p.path("name").asText() + ": default " + value + " is not a " + type);
+                }
+            }
+        }
     }
 
     @Test
