@@ -11,8 +11,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.openapi.OpenApiRestApiProcessorFactory;
 import org.apache.camel.spi.RestApiProcessorFactory;
-import org.apache.camel.support.processor.DelegateSyncProcessor;
 import org.apache.camel.spi.RestConfiguration;
+import org.apache.camel.support.processor.DelegateSyncProcessor;
 
 import java.util.Map;
 

@@ -166,6 +166,15 @@ class OpenApiDocumentTest {
         assertDocumented("FieldProblem", error.path("error").path("fields").path(0));
     }
 
+    @Test
+    void describingBodiesDoesNotRestrictRequests() throws Exception {
+        // consumes/produces in the REST DSL would make the HTTP routes match on Content-Type and Accept
+        HttpResponse<String> text = gateway.postJson("/v1/chat/completions", "hi", "Content-Type", "text/plain");
+        assertEquals(415, text.statusCode(), text.body());
+        HttpResponse<String> sse = gateway.postJson("/llm/keys", "{\"name\":\"accepts-anything\"}", "Accept", "text/event-stream");
+        assertEquals(201, sse.statusCode(), sse.body());
+    }
+
     private static Set<String> missingFields(String path) throws Exception {
         HttpResponse<String> response = gateway.postJson(path, "{}");
         assertEquals(422, response.statusCode(), response.body());
