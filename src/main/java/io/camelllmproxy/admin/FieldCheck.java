@@ -132,10 +132,13 @@ final class FieldCheck {
         return text;
     }
 
-    /** A secret (API key): any printable text up to 4096 characters. */
+    /**
+     * A secret (API key): any printable text up to 4096 characters; {@code ""} means no key, as {@code null} does
+     * (and as it does in the bootstrap file).
+     */
     String secret(String field) {
         String text = string(field, true);
-        if (text == null) {
+        if (text == null || text.isEmpty()) {
             return null;
         }
         if (text.length() > 4096 || hasControl(text, false) || text.isBlank()) {

@@ -7,6 +7,7 @@ import io.camelllmproxy.crypto.CredentialException;
 import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
+import io.camelllmproxy.transform.AnthropicTransformer;
 import io.camelllmproxy.transform.Json;
 import io.camelllmproxy.transform.UpstreamErrors;
 import io.camelllmproxy.transform.WireSchema;
@@ -116,7 +117,7 @@ public class ProviderHealthCheck {
         String url;
         switch (WireSchema.of(type, apiBase)) {
             case ANTHROPIC -> {
-                url = base(apiBase, "https://api.anthropic.com") + "/v1/models";
+                url = AnthropicTransformer.versionedBase(apiBase) + "/models";
                 if (key != null) {
                     builder.setHeader("x-api-key", key);
                 }

@@ -22,6 +22,8 @@ import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.HealthResponder;
 import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
+import io.camelllmproxy.http.ModelRetrieveResponder;
+import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.http.ModelResolution;
 import io.camelllmproxy.http.UpstreamCallPreparer;
 import io.camelllmproxy.http.UpstreamConnections;
@@ -146,6 +148,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));
+        registry.bind("modelRetrieveResponder", new ModelRetrieveResponder(resolver));
+        registry.bind("openApiDocument", new RelativeServerApiProcessorFactory());
         registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
         registry.bind("upstreamCallPreparer", new UpstreamCallPreparer());
         registry.bind("upstreamStatusCheck", new UpstreamStatusCheck());

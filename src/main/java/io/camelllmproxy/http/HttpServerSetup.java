@@ -25,6 +25,33 @@ public class HttpServerSetup implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        VertxPlatformHttpRouter router = router(context);
+        // ContextForge serves its admin API under both /llm and /v1/llm; the REST DSL declares /llm only.
+        router.route("/v1/llm*").order(-1100).handler(ctx -> {
+            String query = ctx.request().query();
+            ctx.reroute(ctx.request().method(), ctx.normalizedPath().substring(3) + (query == null ? "" : "?" + query));
+        });
+        // A model name may hold '/' (provider/model_id, or an id like meta-llama/Llama-3): the REST DSL's {id}
+        // is one segment, so a name sent unencoded as the rest of the path becomes that one (encoded) segment.
+        router.routeWithRegex("/v1/models/[^/]+/.+").order(-1050).handler(ctx -> {
+            // segments are still percent-encoded here, so joining them with %2F keeps every other escape as sent
+            String name = ctx.normalizedPath().substring("/v1/models/".length());
+            ctx.reroute(ctx.request().method(), "/v1/models/" + name.replace("/", "%2F"));
+        });
+        router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
+        if (auth != null) {
+            router.route().order(-900).handler(auth);
+        }
+        router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
+    }
+
+    /** Only now are the routes' consumers on the router, so the list is complete. */
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        EndpointSummary.log(router(context), port);
+    }
+
+    private VertxPlatformHttpRouter router(CamelContext context) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -33,15 +60,6 @@ public class HttpServerSetup implements StartupListener {
         if (router == null) {
             throw new IllegalStateException("no platform-http server on port " + port + "; is camel.server.enabled set?");
         }
-        // ContextForge serves its admin API under both /llm and /v1/llm; the REST DSL declares /llm only.
-        router.route("/v1/llm*").order(-1100).handler(ctx -> {
-            String query = ctx.request().query();
-            ctx.reroute(ctx.request().method(), ctx.normalizedPath().substring(3) + (query == null ? "" : "?" + query));
-        });
-        router.route().order(-1000).handler(admission).failureHandler(AdmissionControl.failureHandler());
-        if (auth != null) {
-            router.route().order(-900).handler(auth);
-        }
-        router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
+        return router;
     }
 }

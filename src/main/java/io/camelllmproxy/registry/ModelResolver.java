@@ -63,18 +63,10 @@ public class ModelResolver {
         RegistryIndex current = index();
         RegistryIndex.Match match = current.match(name);
         if (match.ambiguous()) {
-            String names = match.candidates().stream().map(ModelTarget::qualifiedName)
-                    .collect(Collectors.joining(", "));
-            throw GatewayException.badRequest("model_ambiguous", "model",
-                    "The model '" + name + "' matches models of several providers; use one of: " + names);
+            throw ambiguous(match, name);
         }
         if (!match.found()) {
-            Optional<ModelTarget> disabled = current.disabled(name);
-            String message = disabled.isPresent()
-                    ? "The model '" + name + "' is disabled" + (disabled.get().providerEnabled() ? "" : " (its provider is disabled)")
-                    : "The model '" + name + "' does not exist";
-            throw new GatewayException(new OpenAiError(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model",
-                    message, null));
+            throw notFound(current, name);
         }
         ModelTarget target = match.candidates().get(0);
         if (target.credentialError() != null) {
@@ -97,13 +89,48 @@ public class ModelResolver {
             if (!t.supportsChat()) {
                 continue;
             }
-            data.addObject()
-                    .put("id", current.publicName(t))
-                    .put("object", "model")
-                    .put("created", t.createdEpochSeconds())
-                    .put("owned_by", t.providerName());
+            modelObject(data.addObject(), current.publicName(t), t);
         }
         return root;
+    }
+
+    /**
+     * The body of {@code GET /v1/models/{name}}: OpenAI's model object for any name a chat request may use,
+     * under that name. Unlike {@link #resolve} it does not need the provider key to be readable: describing a
+     * model sends nothing upstream.
+     */
+    public ObjectNode model(String name) {
+        RegistryIndex current = index();
+        RegistryIndex.Match match = current.match(name);
+        if (match.ambiguous()) {
+            throw ambiguous(match, name);
+        }
+        if (!match.found()) {
+            throw notFound(current, name);
+        }
+        return modelObject(Json.MAPPER.createObjectNode(), name, match.candidates().get(0));
+    }
+
+    private static ObjectNode modelObject(ObjectNode node, String id, ModelTarget t) {
+        return node.put("id", id)
+                .put("object", "model")
+                .put("created", t.createdEpochSeconds())
+                .put("owned_by", t.providerName());
+    }
+
+    private static GatewayException ambiguous(RegistryIndex.Match match, String name) {
+        String names = match.candidates().stream().map(ModelTarget::qualifiedName).collect(Collectors.joining(", "));
+        return GatewayException.badRequest("model_ambiguous", "model",
+                "The model '" + name + "' matches models of several providers; use one of: " + names);
+    }
+
+    private static GatewayException notFound(RegistryIndex current, String name) {
+        Optional<ModelTarget> disabled = current.disabled(name);
+        String message = disabled.isPresent()
+                ? "The model '" + name + "' is disabled" + (disabled.get().providerEnabled() ? "" : " (its provider is disabled)")
+                : "The model '" + name + "' does not exist";
+        return new GatewayException(new OpenAiError(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model",
+                message, null));
     }
 
     private void awaitFirstLoad() {

@@ -61,8 +61,16 @@ public class AnthropicTransformer implements WireTransformer {
             headers.put("x-api-key", target.apiKey());
         }
         headers.put("anthropic-version", version(target));
-        String base = target.apiBase() != null ? target.apiBase() : DEFAULT_BASE;
-        return new UpstreamRequest(WireSchema.stripTrailingSlashes(base) + "/v1/messages", headers, Json.compact(body));
+        return new UpstreamRequest(versionedBase(target.apiBase()) + "/messages", headers, Json.compact(body));
+    }
+
+    /**
+     * Anthropic's API root with its {@code /v1}: an {@code api_base} may name the host alone (Anthropic's own
+     * docs) or end in {@code /v1} as OpenAI bases do, with or without a trailing slash.
+     */
+    public static String versionedBase(String apiBase) {
+        String base = WireSchema.stripTrailingSlashes(apiBase != null ? apiBase : DEFAULT_BASE);
+        return base.endsWith("/v1") ? base : base + "/v1";
     }
 
     private static void rejectWhatAnthropicCannotTake(ObjectNode request) {

@@ -49,6 +49,12 @@ public final class GatewayHarness implements AutoCloseable {
         return start(database, bootstrapYaml, overrides, Map.of());
     }
 
+    /** A gateway on a given database: a second start on the database of a stopped one is a restart. */
+    public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides, TestDatabase database)
+            throws Exception {
+        return start(database, bootstrapYaml, overrides, Map.of());
+    }
+
     /** As {@link #start(String, Map)}, with beans bound in the registry before the gateway configures itself. */
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides, Map<String, Object> beans)
             throws Exception {
@@ -86,6 +92,10 @@ public final class GatewayHarness implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    public org.apache.camel.CamelContext camelContext() {
+        return main.getCamelContext();
     }
 
     public TestDatabase database() {

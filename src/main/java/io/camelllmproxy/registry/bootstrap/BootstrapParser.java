@@ -125,6 +125,9 @@ final class BootstrapParser {
                 modelsNode = tuple.getValueNode();
                 continue;
             }
+            if ("api_key".equals(key) && keepsStoredKey(tuple.getValueNode(), path + "." + key)) {
+                continue;
+            }
             Kind kind = PROVIDER_KEYS.get(key);
             if (kind == null) {
                 fail(tuple.getKeyNode(), path + "." + key, "unknown key; expected one of " + PROVIDER_KEYS.keySet() + " or models");
@@ -330,7 +333,7 @@ final class BootstrapParser {
                 return JsonNodeFactory.instance.textNode(scalar.getValue());
             }
         }
-        return JsonNodeFactory.instance.textNode(expand(scalar.getValue(), path));
+        return JsonNodeFactory.instance.textNode(expand(scalar, scalar.getValue(), path));
     }
 
     private String text(Node node, String path) {
@@ -338,7 +341,7 @@ final class BootstrapParser {
             fail(node, path, "must be text");
             return null;
         }
-        return expand(s.getValue(), path);
+        return expand(s, s.getValue(), path);
     }
 
     private String scalar(Node node, String path) {
@@ -355,7 +358,7 @@ final class BootstrapParser {
             return null;
         }
         try {
-            return new BigDecimal(expand(text, path).trim());
+            return new BigDecimal(expand(node, text, path).trim());
         } catch (NumberFormatException e) {
             fail(node, path, "must be a number");
             return null;
@@ -363,7 +366,7 @@ final class BootstrapParser {
     }
 
     /** Expands {@code ${env:NAME}}, {@code ${NAME}} and {@code ${NAME:-default}} from the environment. */
-    private String expand(String value, String path) {
+    private String expand(Node node, String value, String path) {
         Matcher m = VARIABLE.matcher(value);
         if (!m.find()) {
             return value;
@@ -376,13 +379,34 @@ final class BootstrapParser {
             if (resolved == null || resolved.isEmpty()) {
                 resolved = m.group(3) != null ? m.group(4) : "";
                 if (m.group(3) == null) {
-                    warnings.add(file + ": " + path + " uses ${" + name + "}, which is not set; it expands to nothing");
+                    warnings.add(file + ":" + line(node) + ": " + path + " uses ${" + name + "}, which is not set; it expands to nothing");
                 }
             }
             m.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * An {@code api_key} naming a variable that is not set (and has no {@code :-default}) leaves the stored key
+     * as it is: a copied example file must not erase, at every start, a key set through the admin API.
+     * Only the variable's name is logged, never a value.
+     */
+    private boolean keepsStoredKey(Node node, String path) {
+        if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
+            return false;
+        }
+        Matcher m = VARIABLE.matcher(scalar.getValue());
+        while (m.find()) {
+            String resolved = environment.apply(m.group(2));
+            if ((resolved == null || resolved.isEmpty()) && m.group(3) == null) {
+                warnings.add(file + ":" + line(node) + ": " + path + " uses ${" + m.group(2)
+                        + "}, which is not set; the stored key is kept (a new provider gets none)");
+                return true;
+            }
+        }
+        return false;
     }
 
     private void requireKey(MappingNode map, String path, Map<String, Object> columns, String key) {

@@ -172,6 +172,45 @@ class RegistryBootstrapTest {
     }
 
     @Test
+    void anUnsetVariableKeepsTheStoredKeyAndWarnsWithFileLineAndNameOnly() throws Exception {
+        apply(write(GOOD));
+        String stored = rows("SELECT api_key FROM llm_providers WHERE name = 'local-openai'").get(0).get(0);
+        String unset = GOOD.replace("${env:TEST_OPENAI_KEY}", "${env:SURELY_UNSET_OPENAI_KEY}")
+                + "  - name: newcomer\n    provider_type: openai\n    api_key: ${SURELY_UNSET_OPENAI_KEY}\n";
+        Path file = write(unset);
+
+        BootstrapParser parser = new BootstrapParser(file.toString(), env::get, new io.camelllmproxy.security.UpstreamAddressPolicy(true));
+        parser.parse(unset);
+        assertEquals(List.of(
+                file + ":5: providers[0].api_key uses ${SURELY_UNSET_OPENAI_KEY}, which is not set; the stored key is kept (a new provider gets none)",
+                file + ":23: providers[2].api_key uses ${SURELY_UNSET_OPENAI_KEY}, which is not set; the stored key is kept (a new provider gets none)"),
+                parser.warnings());
+
+        apply(file);
+        assertEquals(stored, rows("SELECT api_key FROM llm_providers WHERE name = 'local-openai'").get(0).get(0));
+        assertNull(rows("SELECT api_key FROM llm_providers WHERE name = 'newcomer'").get(0).get(0));
+    }
+
+    @Test
+    void anEmptyKeyMeansNoKeyAsInTheAdminApi() throws Exception {
+        for (String empty : new String[] {"\"\"", "${SURELY_UNSET_OPENAI_KEY:-}", "null"}) {
+            apply(write(GOOD));
+            assertTrue(rows("SELECT api_key FROM llm_providers WHERE name = 'local-openai'").get(0).get(0) != null);
+            apply(write(GOOD.replace("${env:TEST_OPENAI_KEY}", empty)));
+            assertNull(rows("SELECT api_key FROM llm_providers WHERE name = 'local-openai'").get(0).get(0), empty);
+        }
+    }
+
+    @Test
+    void otherUnsetVariablesAreNamedWithTheirLine() throws Exception {
+        String yaml = "providers:\n  - name: p\n    provider_type: openai\n    description: x${SURELY_UNSET_DESCRIPTION}\n";
+        BootstrapParser parser = new BootstrapParser("r.yaml", env::get, new io.camelllmproxy.security.UpstreamAddressPolicy(true));
+        parser.parse(yaml);
+        assertEquals(List.of("r.yaml:4: providers[0].description uses ${SURELY_UNSET_DESCRIPTION}, which is not set; it expands to nothing"),
+                parser.warnings());
+    }
+
+    @Test
     void providerNamesFollowTheAdminApiRule() throws Exception {
         Path bad = write("providers:\n  - {name: \"<b>x</b>\", provider_type: openai}\n");
         assertTrue(assertThrows(BootstrapException.class, () -> apply(bad)).getMessage()

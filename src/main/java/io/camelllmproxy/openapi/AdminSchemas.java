@@ -1,0 +1,246 @@
+package io.camelllmproxy.openapi;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin API's bodies (ContextForge's fields). Write bodies list what the validation accepts; an unknown
+ * field is refused with 422. Answers may gain fields; clients should ignore those they do not know.
+ */
+@SuppressWarnings({"checkstyle:MemberName", "unused"})
+public final class AdminSchemas {
+
+    private AdminSchemas() {
+    }
+
+    @Schema(name = "ProviderUpdate", description = "Fields to change; an explicit null clears a nullable field")
+    public static class ProviderUpdate {
+        @Schema(minLength = 1, maxLength = 255, description = "Unique")
+        public String name;
+        @Schema(allowableValues = {"openai", "azure_openai", "anthropic", "bedrock", "google_vertex", "watsonx", "ollama",
+                "openai_compatible", "cohere", "mistral", "groq", "together"})
+        public String provider_type;
+        @Schema(nullable = true, maxLength = 2000)
+        public String description;
+        @Schema(nullable = true, maxLength = 4096, description = "Stored encrypted, never returned; \"\" or null: no key; "
+                + "\"*****\" keeps the stored key")
+        public String api_key;
+        @Schema(nullable = true, maxLength = 512, format = "uri", description = "http or https; metadata addresses are refused")
+        public String api_base;
+        @Schema(nullable = true, maxLength = 50)
+        public String api_version;
+        @Schema(nullable = true, description = "Provider-specific settings; secret-named entries are stored encrypted and shown as *****")
+        public Map<String, Object> config;
+        @Schema(nullable = true, maxLength = 255)
+        public String default_model;
+        @Schema(nullable = true, minimum = "0", maximum = "2", description = "Applied only when the client sends no temperature")
+        public Double default_temperature;
+        @Schema(nullable = true, minimum = "1")
+        public Integer default_max_tokens;
+        public Boolean enabled;
+        @Schema(nullable = true, description = "At most 100")
+        public List<String> plugin_ids;
+    }
+
+    @Schema(name = "ProviderCreate", requiredProperties = {"name", "provider_type"})
+    public static class ProviderCreate extends ProviderUpdate {
+    }
+
+    @Schema(name = "Provider", description = "A provider as answered: never its key, only api_key_set")
+    public static class Provider {
+        public String id;
+        public String name;
+        public String slug;
+        @Schema(nullable = true)
+        public String description;
+        public String provider_type;
+        @Schema(nullable = true)
+        public String api_base;
+        @Schema(nullable = true)
+        public String api_version;
+        public Map<String, Object> config;
+        @Schema(nullable = true)
+        public String default_model;
+        @Schema(nullable = true)
+        public Double default_temperature;
+        @Schema(nullable = true)
+        public Integer default_max_tokens;
+        public Boolean enabled;
+        @Schema(description = "unknown, healthy or unhealthy")
+        public String health_status;
+        @Schema(nullable = true, format = "date-time")
+        public String last_health_check;
+        public List<String> plugin_ids;
+        @Schema(nullable = true, format = "date-time")
+        public String created_at;
+        @Schema(nullable = true, format = "date-time")
+        public String updated_at;
+        @Schema(nullable = true)
+        public String created_by;
+        @Schema(nullable = true)
+        public String modified_by;
+        public Long model_count;
+        public Boolean api_key_set;
+    }
+
+    @Schema(name = "ProviderPage")
+    public static class ProviderPage {
+        public List<Provider> providers;
+        public Long total;
+        public Integer page;
+        public Integer page_size;
+    }
+
+    @Schema(name = "ProviderHealth", description = "The outcome of one health check; the provider key is masked in error")
+    public static class ProviderHealth {
+        public String provider_id;
+        public String provider_name;
+        @Schema(nullable = true)
+        public String provider_type;
+        @Schema(allowableValues = {"healthy", "unhealthy"})
+        public String status;
+        public Long latency_ms;
+        public Long response_time_ms;
+        @Schema(description = "The provider's HTTP status, when it answered")
+        public Integer upstream_status;
+        @Schema(nullable = true)
+        public String error;
+        @Schema(format = "date-time")
+        public String checked_at;
+    }
+
+    @Schema(name = "RegistryModelUpdate", description = "Fields to change; an explicit null clears a nullable field")
+    public static class RegistryModelUpdate {
+        @Schema(minLength = 1, maxLength = 255, description = "The id the provider knows")
+        public String model_id;
+        @Schema(minLength = 1, maxLength = 255)
+        public String model_name;
+        @Schema(nullable = true, maxLength = 255, description = "Another name clients may send")
+        public String model_alias;
+        @Schema(nullable = true, maxLength = 2000)
+        public String description;
+        public Boolean supports_chat;
+        public Boolean supports_streaming;
+        public Boolean supports_function_calling;
+        public Boolean supports_vision;
+        @Schema(nullable = true, minimum = "1")
+        public Integer context_window;
+        @Schema(nullable = true, minimum = "1")
+        public Integer max_output_tokens;
+        public Boolean enabled;
+        public Boolean deprecated;
+    }
+
+    @Schema(name = "RegistryModelCreate", requiredProperties = {"provider_id", "model_id", "model_name"})
+    public static class RegistryModelCreate extends RegistryModelUpdate {
+        @Schema(maxLength = 36)
+        public String provider_id;
+    }
+
+    @Schema(name = "RegistryModel", description = "A model row of the registry")
+    public static class RegistryModel {
+        public String id;
+        public String provider_id;
+        public String model_id;
+        public String model_name;
+        @Schema(nullable = true)
+        public String model_alias;
+        @Schema(nullable = true)
+        public String description;
+        public Boolean supports_chat;
+        public Boolean supports_streaming;
+        public Boolean supports_function_calling;
+        public Boolean supports_vision;
+        @Schema(nullable = true)
+        public Integer context_window;
+        @Schema(nullable = true)
+        public Integer max_output_tokens;
+        public Boolean enabled;
+        public Boolean deprecated;
+        @Schema(nullable = true, format = "date-time")
+        public String created_at;
+        @Schema(nullable = true, format = "date-time")
+        public String updated_at;
+        @Schema(nullable = true)
+        public String provider_name;
+        @Schema(nullable = true)
+        public String provider_type;
+    }
+
+    @Schema(name = "RegistryModelPage")
+    public static class RegistryModelPage {
+        public List<RegistryModel> models;
+        public Long total;
+        public Integer page;
+        public Integer page_size;
+    }
+
+    @Schema(name = "GatewayModel", description = "A model the gateway serves now")
+    public static class GatewayModel {
+        public String id;
+        public String model_id;
+        public String model_name;
+        @Schema(nullable = true)
+        public String model_alias;
+        public String provider_id;
+        public String provider_name;
+        public String provider_type;
+        public Boolean supports_streaming;
+        public Boolean supports_function_calling;
+        public Boolean supports_vision;
+    }
+
+    @Schema(name = "GatewayModelList")
+    public static class GatewayModelList {
+        public List<GatewayModel> models;
+        public Integer count;
+    }
+
+    @Schema(name = "ApiKeyCreate", requiredProperties = {"name"})
+    public static class ApiKeyCreate {
+        @Schema(minLength = 1, maxLength = 255)
+        public String name;
+        @Schema(description = "A non-empty subset of llm.invoke, llm.read, admin; default [llm.invoke]")
+        public List<String> scopes;
+        @Schema(nullable = true, minimum = "1", description = "Requests per minute")
+        public Integer rpm_limit;
+        @Schema(nullable = true, minimum = "1", description = "Tokens per minute")
+        public Integer tpm_limit;
+        @Schema(nullable = true, format = "date-time", description = "In the future, with an offset")
+        public String expires_at;
+    }
+
+    @Schema(name = "ApiKey", description = "A client key without its secret")
+    public static class ApiKey {
+        public String id;
+        public String name;
+        @Schema(description = "The first characters, to recognise it")
+        public String key_prefix;
+        public List<String> scopes;
+        @Schema(nullable = true)
+        public Integer rpm_limit;
+        @Schema(nullable = true)
+        public Integer tpm_limit;
+        @Schema(nullable = true, format = "date-time")
+        public String expires_at;
+        public Boolean enabled;
+        @Schema(nullable = true, format = "date-time")
+        public String created_at;
+        @Schema(nullable = true, format = "date-time")
+        public String last_used_at;
+    }
+
+    @Schema(name = "ApiKeyCreated", description = "A new key: the key itself is in this answer only")
+    public static class ApiKeyCreated extends ApiKey {
+        public String key;
+    }
+
+    @Schema(name = "ApiKeyList")
+    public static class ApiKeyList {
+        public List<ApiKey> keys;
+        public Integer total;
+    }
+}
