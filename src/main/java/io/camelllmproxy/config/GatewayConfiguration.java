@@ -19,7 +19,10 @@ import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
+import io.camelllmproxy.http.RequestBodyBudget;
+import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.UpstreamCallPreparer;
+import io.camelllmproxy.http.UpstreamClientSetup;
 import io.camelllmproxy.http.UpstreamConnections;
 import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.http.UpstreamStatusCheck;
@@ -83,10 +86,16 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-connections", 4000),
                 settings.integer("llm.upstream.max-connections-per-host", 2000),
                 settings.longValue("llm.upstream.connect-timeout-ms", 10_000),
-                settings.longValue("llm.upstream.read-timeout-ms", 300_000)));
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000),
+                settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000)));
+        registry.bind("upstreamClientSetup", new UpstreamClientSetup());
 
-        AdmissionControl admission = new AdmissionControl(maxConcurrent,
-                settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024));
+        long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
+        String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
+        AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, new RequestBodyBudget(
+                bodyBudget == null || bodyBudget.isBlank() ? RequestBodyBudget.defaultCapacity(maxBodyBytes)
+                        : Math.max(maxBodyBytes, Long.parseLong(bodyBudget.trim()))));
+        context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
         KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));

@@ -20,9 +20,10 @@ public class ErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        OpenAiError error = ErrorMapping.toOpenAi(failure);
-        log(exchange, failure, error);
         StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
+        // a call aborted because its client left fails like a broken upstream: that is not the provider's fault
+        OpenAiError error = clientGone(exchange, session) ? null : ErrorMapping.toOpenAi(failure);
+        log(exchange, failure, error);
         Message message = exchange.getMessage();
         if (session != null) {
             session.abortUpstream();
@@ -46,6 +47,14 @@ public class ErrorResponder implements Processor {
         message.setBody(error.toBytes());
     }
 
+    private static boolean clientGone(Exchange exchange, StreamSession session) {
+        if (session != null && session.isClientGone()) {
+            return true;
+        }
+        return exchange.getProperty(AdmissionControl.RequestContext.PROPERTY) instanceof AdmissionControl.RequestContext context
+                && context.clientGone();
+    }
+
     private static void sendInBand(StreamSession session, OpenAiError error) {
         try {
             session.sendData(Json.compactString(error.toJson()));
@@ -58,7 +67,7 @@ public class ErrorResponder implements Processor {
     private static void log(Exchange exchange, Throwable failure, OpenAiError error) {
         String route = exchange.getFromRouteId();
         if (error == null) {
-            LOG.debug("[{}] client closed the connection", route);
+            LOG.info("[{}] client closed the connection before the answer was complete; upstream call stopped", route);
         } else if (ErrorMapping.unexpected(error)) {
             LOG.error("[{}] unexpected failure", route, failure);
         } else if (error.status() >= 500) {
