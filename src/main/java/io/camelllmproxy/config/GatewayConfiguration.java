@@ -63,7 +63,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String dbUrl = settings.required("llm.db.url");
         boolean embedded = RegistryDatabase.isEmbedded(dbUrl);
         HikariDataSource dataSource = RegistryDatabase.open(dbUrl, settings.string("llm.db.user", null),
-                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4));
+                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4),
+                settings.longValue("llm.db.connection-timeout-ms", 3_000));
         context.addService(new Closer(dataSource::close), true, true);
         registry.bind("registryDataSource", dataSource);
         RegistryDatabase.migrate(dataSource, dbUrl);
