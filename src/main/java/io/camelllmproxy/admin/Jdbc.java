@@ -20,18 +20,45 @@ import java.util.Map;
 
 /**
  * Parameterised JDBC for the admin resources. Values always travel as parameters; the column names of
- * inserts and updates come from the admin classes' fixed field lists, never from a request.
+ * inserts and updates come from the admin classes' fixed field lists, never from a request. Statements run
+ * inside {@link #inTransaction} share one transaction, so an admin write is all or nothing. A database that
+ * cannot be reached becomes 503 {@code database_unavailable}, after at most the pool's connection timeout.
  */
 final class Jdbc {
 
     private final DataSource dataSource;
+    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
 
     Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    void inTransaction(Runnable work) {
+        if (transaction.get() != null) {
+            work.run();
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            transaction.set(c);
+            try {
+                work.run();
+                c.commit();
+            } catch (RuntimeException | Error e) {
+                rollback(c, e);
+                throw e;
+            } finally {
+                transaction.remove();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("registry transaction failed", e);
+        }
+    }
+
     List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Lease lease = lease(); PreparedStatement ps = lease.connection().prepareStatement(sql)) {
             SqlParams.bind(ps, java.util.Arrays.asList(params));
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -50,7 +77,7 @@ final class Jdbc {
                 return rows;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("registry query failed: " + e.getMessage(), e);
+            throw failure("registry query failed", e);
         }
     }
 
@@ -65,11 +92,11 @@ final class Jdbc {
     }
 
     int update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Lease lease = lease(); PreparedStatement ps = lease.connection().prepareStatement(sql)) {
             SqlParams.bind(ps, java.util.Arrays.asList(params));
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("registry update failed: " + e.getMessage(), e);
+            throw failure("registry update failed", e);
         }
     }
 
@@ -93,6 +120,36 @@ final class Jdbc {
         sql.append("updated_at = CURRENT_TIMESTAMP WHERE id = ?");
         params.add(id);
         return update(sql.toString(), params.toArray());
+    }
+
+    /** The connection of the current transaction (kept open), or a pooled one of its own (closed after use). */
+    private Lease lease() throws SQLException {
+        Connection current = transaction.get();
+        return current != null ? new Lease(current, false) : new Lease(dataSource.getConnection(), true);
+    }
+
+    private record Lease(Connection connection, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (owned) {
+                connection.close();
+            }
+        }
+    }
+
+    private static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static RuntimeException failure(String what, SQLException e) {
+        if (DatabaseUnavailable.matches(e)) {
+            return DatabaseUnavailable.error(e);
+        }
+        return new IllegalStateException(what + ": " + e.getMessage(), e);
     }
 
     /** A timestamp column as ISO-8601 UTC text, whichever type the driver returned. */

@@ -41,19 +41,21 @@ public class ModelAdmin {
                 : db.one("SELECT provider_type FROM llm_providers WHERE id = ?", bodyProviderId);
         Map<String, Object> columns = validated(body, null, provider == null ? null : ProviderAdmin.str(provider.get("provider_type")));
         String providerId = (String) columns.get("provider_id");
-        if (db.one("SELECT id FROM llm_providers WHERE id = ?", providerId) == null) {
-            throw AdminIo.notFound("provider", providerId);
-        }
-        if (db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?", providerId, columns.get("model_id")) != null) {
-            throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
-        }
         String id = UUID.randomUUID().toString().replace("-", "");
-        columns.put("id", id);
-        for (String flag : FLAGS) {
-            columns.putIfAbsent(flag, !flag.equals("supports_function_calling") && !flag.equals("supports_vision")
-                    && !flag.equals("deprecated"));
-        }
-        db.insert("llm_models", columns);
+        db.inTransaction(() -> {
+            if (db.one("SELECT id FROM llm_providers WHERE id = ?", providerId) == null) {
+                throw AdminIo.notFound("provider", providerId);
+            }
+            if (db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?", providerId, columns.get("model_id")) != null) {
+                throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
+            }
+            columns.put("id", id);
+            for (String flag : FLAGS) {
+                columns.putIfAbsent(flag, !flag.equals("supports_function_calling") && !flag.equals("supports_vision")
+                        && !flag.equals("deprecated"));
+            }
+            db.insert("llm_models", columns);
+        });
         reload.run();
         AdminIo.reply(exchange, 201, view(load(id)));
     }
@@ -91,15 +93,22 @@ public class ModelAdmin {
 
     public void update(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        Map<String, Object> stored = existing(id);
-        Map<String, Object> columns = validated(AdminIo.body(exchange), stored, ProviderAdmin.str(stored.get("provider_type")));
-        Object modelId = columns.get("model_id");
-        if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
-                stored.get("provider_id"), modelId, id) != null) {
-            throw AdminIo.conflict("model_id", "The provider already has a model '" + modelId + "'");
-        }
-        if (!columns.isEmpty()) {
-            db.updateById("llm_models", columns, id);
+        ObjectNode body = AdminIo.body(exchange);
+        boolean[] changed = {false};
+        db.inTransaction(() -> {
+            Map<String, Object> stored = existing(id);
+            Map<String, Object> columns = validated(body, stored, ProviderAdmin.str(stored.get("provider_type")));
+            Object modelId = columns.get("model_id");
+            if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
+                    stored.get("provider_id"), modelId, id) != null) {
+                throw AdminIo.conflict("model_id", "The provider already has a model '" + modelId + "'");
+            }
+            if (!columns.isEmpty()) {
+                db.updateById("llm_models", columns, id);
+                changed[0] = true;
+            }
+        });
+        if (changed[0]) {
             reload.run();
         }
         AdminIo.reply(exchange, 200, view(load(id)));
@@ -107,16 +116,21 @@ public class ModelAdmin {
 
     public void delete(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        existing(id);
-        db.update("DELETE FROM llm_models WHERE id = ?", id);
+        db.inTransaction(() -> {
+            existing(id);
+            db.update("DELETE FROM llm_models WHERE id = ?", id);
+        });
         reload.run();
         AdminIo.noContent(exchange);
     }
 
     public void state(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        existing(id);
-        db.updateById("llm_models", Map.of("enabled", AdminIo.flag(exchange, "activate", true)), id);
+        boolean activate = AdminIo.flag(exchange, "activate", true);
+        db.inTransaction(() -> {
+            existing(id);
+            db.updateById("llm_models", Map.of("enabled", activate), id);
+        });
         reload.run();
         AdminIo.reply(exchange, 200, view(load(id)));
     }

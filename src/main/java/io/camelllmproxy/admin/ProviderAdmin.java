@@ -56,18 +56,20 @@ public class ProviderAdmin {
     public void create(Exchange exchange) {
         Map<String, Object> columns = validated(AdminIo.body(exchange), null);
         String name = (String) columns.get("name");
-        if (db.one("SELECT id FROM llm_providers WHERE name = ?", name) != null) {
-            throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
-        }
         String id = UUID.randomUUID().toString().replace("-", "");
-        columns.put("id", id);
-        columns.put("slug", uniqueSlug(name));
-        columns.putIfAbsent("config", Json.MAPPER.createObjectNode());
-        columns.putIfAbsent("plugin_ids", Json.MAPPER.createArrayNode());
-        columns.putIfAbsent("enabled", true);
-        columns.put("health_status", "unknown");
-        columns.put("created_by", "admin-api");
-        db.insert("llm_providers", columns);
+        db.inTransaction(() -> {
+            if (db.one("SELECT id FROM llm_providers WHERE name = ?", name) != null) {
+                throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
+            }
+            columns.put("id", id);
+            columns.put("slug", uniqueSlug(name));
+            columns.putIfAbsent("config", Json.MAPPER.createObjectNode());
+            columns.putIfAbsent("plugin_ids", Json.MAPPER.createArrayNode());
+            columns.putIfAbsent("enabled", true);
+            columns.put("health_status", "unknown");
+            columns.put("created_by", "admin-api");
+            db.insert("llm_providers", columns);
+        });
         reload.run();
         AdminIo.reply(exchange, 201, view(load(id)));
     }
@@ -93,15 +95,22 @@ public class ProviderAdmin {
 
     public void update(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        Map<String, Object> stored = existing(id);
-        Map<String, Object> columns = validated(AdminIo.body(exchange), stored);
-        Object name = columns.get("name");
-        if (name != null && db.one("SELECT id FROM llm_providers WHERE name = ? AND id <> ?", name, id) != null) {
-            throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
-        }
-        if (!columns.isEmpty()) {
-            columns.put("modified_by", "admin-api");
-            db.updateById("llm_providers", columns, id);
+        ObjectNode body = AdminIo.body(exchange);
+        boolean[] changed = {false};
+        db.inTransaction(() -> {
+            Map<String, Object> stored = existing(id);
+            Map<String, Object> columns = validated(body, stored);
+            Object name = columns.get("name");
+            if (name != null && db.one("SELECT id FROM llm_providers WHERE name = ? AND id <> ?", name, id) != null) {
+                throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
+            }
+            if (!columns.isEmpty()) {
+                columns.put("modified_by", "admin-api");
+                db.updateById("llm_providers", columns, id);
+                changed[0] = true;
+            }
+        });
+        if (changed[0]) {
             reload.run();
         }
         AdminIo.reply(exchange, 200, view(load(id)));
@@ -109,18 +118,23 @@ public class ProviderAdmin {
 
     public void delete(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        existing(id);
-        db.update("DELETE FROM llm_models WHERE provider_id = ?", id);
-        db.update("DELETE FROM llm_providers WHERE id = ?", id);
+        // one transaction: a provider never survives without its models, nor models without their provider
+        db.inTransaction(() -> {
+            existing(id);
+            db.update("DELETE FROM llm_models WHERE provider_id = ?", id);
+            db.update("DELETE FROM llm_providers WHERE id = ?", id);
+        });
         reload.run();
         AdminIo.noContent(exchange);
     }
 
     public void state(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
-        existing(id);
         boolean activate = AdminIo.flag(exchange, "activate", true);
-        db.updateById("llm_providers", Map.of("enabled", activate), id);
+        db.inTransaction(() -> {
+            existing(id);
+            db.updateById("llm_providers", Map.of("enabled", activate), id);
+        });
         reload.run();
         AdminIo.reply(exchange, 200, view(load(id)));
     }

@@ -25,7 +25,10 @@ import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelRetrieveResponder;
 import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.http.ModelResolution;
+import io.camelllmproxy.http.RequestBodyBudget;
+import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.UpstreamCallPreparer;
+import io.camelllmproxy.http.UpstreamClientSetup;
 import io.camelllmproxy.http.UpstreamConnections;
 import io.camelllmproxy.http.UpstreamRequestBuilder;
 import io.camelllmproxy.http.UpstreamStatusCheck;
@@ -74,7 +77,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String dbUrl = settings.required("llm.db.url");
         boolean embedded = RegistryDatabase.isEmbedded(dbUrl);
         HikariDataSource dataSource = RegistryDatabase.open(dbUrl, settings.string("llm.db.user", null),
-                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4));
+                settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4),
+                settings.longValue("llm.db.connection-timeout-ms", 3_000));
         context.addService(new Closer(dataSource::close), true, true);
         registry.bind("registryDataSource", dataSource);
         RegistryDatabase.migrate(dataSource, dbUrl);
@@ -110,11 +114,17 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.longValue("llm.upstream.connect-timeout-ms", 10_000),
                 settings.longValue("llm.upstream.read-timeout-ms", 300_000),
                 settings.integer("llm.upstream.max-header-count", 128),
-                settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024));
+                settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
+                settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         registry.bind("upstreamConnections", upstreamConnections);
+        registry.bind("upstreamClientSetup", new UpstreamClientSetup());
 
-        AdmissionControl admission = new AdmissionControl(maxConcurrent,
-                settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024));
+        long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
+        String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
+        AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, new RequestBodyBudget(
+                bodyBudget == null || bodyBudget.isBlank() ? RequestBodyBudget.defaultCapacity(maxBodyBytes)
+                        : Math.max(maxBodyBytes, Long.parseLong(bodyBudget.trim()))));
+        context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
         KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));

@@ -3,32 +3,52 @@ package io.camelllmproxy.http;
 import io.camelllmproxy.auth.ApiKeyIdentity;
 import io.camelllmproxy.error.OpenAiError;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs on the Vert.x event loop before any route: refuses work beyond the configured capacity with a
  * quick 503 (rather than queueing it behind busy worker threads), refuses oversized bodies by their
- * Content-Length with a JSON 413, and keeps a context per live request: the caller's identity and who
- * to tell when its client goes away.
+ * Content-Length with a JSON 413, refuses a body that would take the bytes held for all bodies together
+ * past the {@link RequestBodyBudget} with a quick 503, and keeps a context per live request: the caller's
+ * identity and who to tell when its client goes away. A request's slot and body bytes are given back only
+ * when both its response is over and the route working on it has finished, so a client that leaves cannot
+ * free capacity that a worker thread and an upstream connection still use.
  */
 public class AdmissionControl implements Handler<RoutingContext> {
 
     private final int maxConcurrent;
     private final long maxBodyBytes;
+    private final RequestBodyBudget bodyBudget;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<HttpServerResponse, RequestContext> contexts = new ConcurrentHashMap<>();
 
     /** What the gateway knows about one live request: who sent it, and who waits for its client to leave. */
     public static final class RequestContext {
+        /** Exchange property holding the context of the request a route works on. */
+        public static final String PROPERTY = "gatewayRequestContext";
+
         private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+        // one hold for the response; each route working on the request adds one
+        private final AtomicInteger holds = new AtomicInteger(1);
+        private final AtomicBoolean responseOver = new AtomicBoolean();
+        private final Runnable release;
         private volatile ApiKeyIdentity identity;
+        private volatile boolean clientGone;
+
+        private RequestContext(Runnable release) {
+            this.release = release;
+        }
 
         public ApiKeyIdentity identity() {
             return identity;
@@ -37,11 +57,65 @@ public class AdmissionControl implements Handler<RoutingContext> {
         public void identity(ApiKeyIdentity identity) {
             this.identity = identity;
         }
+
+        /** Whether the client's connection closed before its response ended. */
+        public boolean clientGone() {
+            return clientGone;
+        }
+
+        /**
+         * Runs {@code action} once if the client's connection closes before its response ended. Returns false
+         * when the response is no longer live (already ended or closed), so the caller can act at once.
+         */
+        public boolean onClientGone(Runnable action) {
+            if (responseOver.get()) {
+                return false;
+            }
+            closeListeners.add(action);
+            // the close may have run the listeners between the check and the add
+            return !responseOver.get();
+        }
+
+        /** A route starts working on the request; false when the request is already over. */
+        public boolean workStarted() {
+            while (true) {
+                int current = holds.get();
+                if (current == 0) {
+                    return false;
+                }
+                if (holds.compareAndSet(current, current + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** The route working on the request has finished; its thread and upstream connection are free. */
+        public void workDone() {
+            releaseHold();
+        }
+
+        private void responseOver(boolean failed) {
+            if (!responseOver.compareAndSet(false, true)) {
+                return;
+            }
+            if (failed) {
+                clientGone = true;
+                closeListeners.forEach(Runnable::run);
+            }
+            releaseHold();
+        }
+
+        private void releaseHold() {
+            if (holds.decrementAndGet() == 0) {
+                release.run();
+            }
+        }
     }
 
-    public AdmissionControl(int maxConcurrent, long maxBodyBytes) {
+    public AdmissionControl(int maxConcurrent, long maxBodyBytes, RequestBodyBudget bodyBudget) {
         this.maxConcurrent = maxConcurrent;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodyBudget = bodyBudget;
     }
 
     @Override
@@ -53,39 +127,39 @@ public class AdmissionControl implements Handler<RoutingContext> {
                     Map.of("Retry-After", "1"));
             return;
         }
-        HttpServerResponse response = ctx.response();
-        RequestContext context = new RequestContext();
-        contexts.put(response, context);
-        ctx.addEndHandler(result -> {
+        long bodyBytes = bodyBytesToReserve(ctx.request());
+        if (bodyBytes < 0) {
             inFlight.decrementAndGet();
-            contexts.remove(response);
-            if (result.failed()) {
-                context.closeListeners.forEach(Runnable::run);
-            }
-        });
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null && tooLarge(length)) {
             reply(ctx, OpenAiError.of(413, OpenAiError.INVALID_REQUEST, "request_too_large",
                     "The request body is larger than the gateway's limit of " + maxBodyBytes + " bytes"), Map.of());
             return;
         }
+        if (!bodyBudget.tryReserve(bodyBytes)) {
+            inFlight.decrementAndGet();
+            reply(ctx, OpenAiError.of(503, OpenAiError.SERVER_ERROR, "gateway_overloaded",
+                    "The gateway is reading as many request bodies as its memory allows; retry shortly"),
+                    Map.of("Retry-After", "1"));
+            return;
+        }
+        HttpServerResponse response = ctx.response();
+        RequestContext context = new RequestContext(() -> {
+            contexts.remove(response);
+            bodyBudget.release(bodyBytes);
+            inFlight.decrementAndGet();
+        });
+        contexts.put(response, context);
+        // Vert.x Web reports some complete answers as failed too: only an answer never ended means the client left
+        ctx.addEndHandler(result -> context.responseOver(result.failed() && !response.ended()));
         ctx.next();
     }
 
-    /**
-     * Runs {@code action} once if the client's connection closes before its response ended. Returns false
-     * when the response is no longer live (already ended or closed), so the caller can act at once.
-     */
+    /** Runs {@code action} once if the client leaves first; false when the response is over already. */
     public boolean onClientGone(HttpServerResponse response, Runnable action) {
         RequestContext context = contexts.get(response);
-        if (context == null) {
-            return false;
-        }
-        context.closeListeners.add(action);
-        return contexts.containsKey(response);
+        return context != null && context.onClientGone(action);
     }
 
-    /** The live request's context, or null once it ended. */
+    /** The live request's context, or null once it is over. */
     public RequestContext context(HttpServerResponse response) {
         return contexts.get(response);
     }
@@ -110,12 +184,24 @@ public class AdmissionControl implements Handler<RoutingContext> {
         };
     }
 
-    private boolean tooLarge(String length) {
-        try {
-            return maxBodyBytes > 0 && Long.parseLong(length.trim()) > maxBodyBytes;
-        } catch (NumberFormatException e) {
-            return false;
+    /**
+     * The bytes the request's body may take: its Content-Length, or the per-request limit when the length is
+     * not declared but a body may follow (chunked, HTTP/2); -1 when the declared length is over the limit.
+     */
+    private long bodyBytesToReserve(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            try {
+                long declared = Long.parseLong(length.trim());
+                return maxBodyBytes > 0 && declared > maxBodyBytes ? -1 : Math.max(0, declared);
+            } catch (NumberFormatException e) {
+                return maxBodyBytes;
+            }
         }
+        HttpMethod method = request.method();
+        boolean bodyMayFollow = request.getHeader("Transfer-Encoding") != null || request.version() == HttpVersion.HTTP_2
+                && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH);
+        return bodyMayFollow ? maxBodyBytes : 0;
     }
 
     static void reply(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {

@@ -22,12 +22,14 @@ public class ErrorResponder implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         String key = target == null ? null : target.apiKey();
-        // the last relay point of every error, in-band or not: whatever the provider echoed is masked here
-        OpenAiError error = KeyMask.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()), key);
+        // a call aborted because its client left fails like a broken upstream: that is not the provider's fault;
+        // otherwise this is the last relay point of every error, in-band or not: whatever the provider echoed is masked
+        OpenAiError error = clientGone(exchange, session) ? null
+                : KeyMask.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()), key);
         log(exchange, failure, error, key);
-        StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
         Message message = exchange.getMessage();
         if (session != null) {
             session.abortUpstream();
@@ -51,6 +53,14 @@ public class ErrorResponder implements Processor {
         message.setBody(error.toBytes());
     }
 
+    private static boolean clientGone(Exchange exchange, StreamSession session) {
+        if (session != null && session.isClientGone()) {
+            return true;
+        }
+        return exchange.getProperty(AdmissionControl.RequestContext.PROPERTY) instanceof AdmissionControl.RequestContext context
+                && context.clientGone();
+    }
+
     private static void sendInBand(StreamSession session, OpenAiError error) {
         try {
             session.sendData(Json.compactString(error.toJson()));
@@ -63,7 +73,7 @@ public class ErrorResponder implements Processor {
     private static void log(Exchange exchange, Throwable failure, OpenAiError error, String key) {
         String route = exchange.getFromRouteId();
         if (error == null) {
-            LOG.debug("[{}] client closed the connection", route);
+            LOG.info("[{}] client closed the connection before the answer was complete; upstream call stopped", route);
         } else if (ErrorMapping.unexpected(error)) {
             LOG.error("[{}] unexpected failure", route, failure);
         } else if (error.status() >= 500) {

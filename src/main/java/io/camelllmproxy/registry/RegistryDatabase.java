@@ -23,12 +23,19 @@ public final class RegistryDatabase {
     }
 
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, 3_000);
+    }
+
+    /** {@code connectionTimeoutMillis} bounds how long a caller waits when the database is down (Hikari's default is 30 s). */
+    public static HikariDataSource open(String url, String user, String password, int poolSize, long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("llm-registry");
+        config.setConnectionTimeout(Math.max(250, connectionTimeoutMillis));
+        config.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeoutMillis / 2)));
         if (isPostgres(url)) {
             // Lets plain string parameters land in json and timestamptz columns, as ContextForge's schema has them.
             config.addDataSourceProperty("stringtype", "unspecified");

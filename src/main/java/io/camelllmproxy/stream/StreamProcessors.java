@@ -31,6 +31,8 @@ public final class StreamProcessors {
 
     /** Variable holding the {@link EventRelay} of the stream. */
     public static final String RELAY = "eventRelay";
+    /** Variable holding the {@link AbandonableEvents} the splitter reads. */
+    public static final String EVENTS = "streamEvents";
 
     private final Vertx vertx;
     private final AdmissionControl admission;
@@ -94,8 +96,10 @@ public final class StreamProcessors {
     public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        return transformer.framing() == StreamFraming.NDJSON ? new NdjsonLineReader(body, maxEventBytes)
-                : new SseEventReader(body, maxEventBytes);
+        AbandonableEvents events = new AbandonableEvents(transformer.framing() == StreamFraming.NDJSON
+                ? new NdjsonLineReader(body, maxEventBytes) : new SseEventReader(body, maxEventBytes), session(exchange));
+        exchange.setVariable(EVENTS, events);
+        return events;
     }
 
     /** Whether {@code contentType} is the framing the request asked for; media types compare without case. */
@@ -111,7 +115,14 @@ public final class StreamProcessors {
 
     @SuppressWarnings("unchecked")
     public Processor relayEvent() {
-        return exchange -> relay(exchange).onEvents(exchange.getMessage().getBody(java.util.List.class));
+        return exchange -> {
+            try {
+                relay(exchange).onEvents(exchange.getMessage().getBody(java.util.List.class));
+            } catch (Exception e) {
+                exchange.getVariable(EVENTS, AbandonableEvents.class).abandon();
+                throw e;
+            }
+        };
     }
 
     public Processor finish() {

@@ -47,8 +47,8 @@ class AdminTokenTest {
         try (LogCapture log = LogCapture.of(AdminToken.class, Level.ALL)) {
             generated = AdminToken.resolve(null, file, true);
             assertEquals(generated, AdminToken.resolve(null, file, true));
-            assertTrue(log.lines().stream().anyMatch(l -> l.contains("cat " + file)), "how to read it: " + log.lines());
-            for (String line : log.lines()) {
+            assertTrue(log.texts().stream().anyMatch(l -> l.contains("cat " + file)), "how to read it: " + log.texts());
+            for (String line : log.texts()) {
                 assertFalse(line.contains(generated), "the token is in the log: " + line);
                 assertFalse(line.contains(generated.substring(ApiKeys.PREFIX.length(), ApiKeys.PREFIX.length() + 12)), line);
             }

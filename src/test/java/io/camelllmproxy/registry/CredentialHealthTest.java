@@ -59,8 +59,8 @@ class CredentialHealthTest {
             // further reloads (each admin write reloads before it answers) do not repeat the error
             gateway.postJson("/llm/keys", "{\"name\":\"reload-1\",\"scopes\":[\"llm.read\"]}");
             gateway.postJson("/llm/keys", "{\"name\":\"reload-2\",\"scopes\":[\"llm.read\"]}");
-            List<String> errors = log.lines().stream().filter(l -> l.startsWith("ERROR")).toList();
-            assertEquals(1, errors.size(), "one ERROR line: " + log.lines());
+            List<String> errors = log.texts().stream().filter(l -> l.startsWith("ERROR")).toList();
+            assertEquals(1, errors.size(), "one ERROR line: " + log.texts());
             assertTrue(errors.get(0).contains("'bad'") && errors.get(0).contains("AUTH_ENCRYPTION_SECRET"), errors.get(0));
 
             String badId = providerId(gateway, "bad");
@@ -78,7 +78,7 @@ class CredentialHealthTest {
             assertEquals("UP", up.get("status").asText(), up.toString());
             assertFalse(up.has("unreadable_credentials"), up.toString());
 
-            for (String line : log.lines()) {
+            for (String line : log.texts()) {
                 for (String secret : new String[] {OTHER_SECRET, GatewayHarness.SECRET, BAD_KEY, "sk-bad-new", "sk-good"}) {
                     assertFalse(line.contains(secret), "the log holds a secret: " + line);
                 }

@@ -64,12 +64,22 @@ public final class FakeUpstream implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final List<Long> sentAtNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Reply reply = new Json(200, "{}", Map.of());
+    /** Open connections, each with the number of its requests not yet answered. */
+    private final Map<io.vertx.core.http.HttpConnection, java.util.concurrent.atomic.AtomicInteger> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger closedConnections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile CountDownLatch streamCutByGateway = new CountDownLatch(1);
     private volatile CountDownLatch streamFinished = new CountDownLatch(1);
     private final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
 
     public FakeUpstream() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::handle);
+        server = vertx.createHttpServer().requestHandler(this::handle).connectionHandler(connection -> {
+            open.put(connection, new java.util.concurrent.atomic.AtomicInteger());
+            connection.closeHandler(v -> {
+                open.remove(connection);
+                closedConnections.incrementAndGet();
+            });
+        });
         CompletableFuture<Void> listening = new CompletableFuture<>();
         server.listen(0, "127.0.0.1").onComplete(ar -> {
             if (ar.succeeded()) {
@@ -138,7 +148,37 @@ public final class FakeUpstream implements AutoCloseable {
         return streamFinished.getCount() == 0;
     }
 
+    /** How many connections to this upstream have closed, whichever side closed them. */
+    public int closedConnections() {
+        return closedConnections.get();
+    }
+
+    /** How many connections to this upstream are open now. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /**
+     * Closes every keep-alive connection that has no request in progress, as a provider does when its idle
+     * timeout passes, and returns once they are closed.
+     */
+    public int closeIdleConnections() throws Exception {
+        List<io.vertx.core.Future<Void>> closing = new java.util.ArrayList<>();
+        open.forEach((connection, busy) -> {
+            if (busy.get() == 0) {
+                closing.add(connection.close());
+            }
+        });
+        io.vertx.core.Future.join(closing).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return closing.size();
+    }
+
     private void handle(HttpServerRequest request) {
+        java.util.concurrent.atomic.AtomicInteger busy = open.get(request.connection());
+        if (busy != null) {
+            busy.incrementAndGet();
+            request.response().endHandler(v -> busy.decrementAndGet());
+        }
         request.body().onSuccess(body -> {
             received.add(new Received(request.method().name(), request.path(), request.query(),
                     MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString()));

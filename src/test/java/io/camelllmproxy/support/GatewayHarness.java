@@ -94,6 +94,7 @@ public final class GatewayHarness implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** The running gateway's Camel context, for tests that look at a bean (the upstream pool, say). */
     public org.apache.camel.CamelContext camelContext() {
         return main.getCamelContext();
     }

@@ -13,21 +13,35 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Every log event of one logger (and those below it) while open, as "LEVEL message" plus any stack trace. */
+/**
+ * Records log events while open, for tests about what the gateway logs: either one logger (and those below it)
+ * at a chosen level, or the whole JVM with the gateway's own loggers at INFO. The tests' configuration shows
+ * errors only on the console, so what a capture raises never floods the run's output.
+ */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** One log event as the test sees it; {@code text} is "LEVEL message" followed by any stack trace. */
+    public record Line(Level level, String logger, String message, boolean hasThrowable, String text) {
+        @Override
+        public String toString() {
+            return level + " " + logger + " - " + message + (hasThrowable ? " (with stack trace)" : "");
+        }
+    }
+
+    private static final String GATEWAY = "io.camelllmproxy";
+
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+    private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final LoggerConfig logger;
     private final Level previous;
-    private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
 
-    private LogCapture(Class<?> of, Level level) {
-        super("capture-" + of.getSimpleName() + "-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
+    private LogCapture(String loggerName, Level level) {
+        super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
         start();
-        LoggerConfig exact = context.getConfiguration().getLoggerConfig(of.getName());
-        if (!exact.getName().equals(of.getName())) {
-            exact = new LoggerConfig(of.getName(), level, true);
-            context.getConfiguration().addLogger(of.getName(), exact);
+        LoggerConfig exact = context.getConfiguration().getLoggerConfig(loggerName);
+        if (!exact.getName().equals(loggerName)) {
+            exact = new LoggerConfig(loggerName, level, true);
+            context.getConfiguration().addLogger(loggerName, exact);
         }
         logger = exact;
         previous = exact.getLevel();
@@ -38,7 +52,17 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     /** Captures what {@code of} logs at {@code level} and above. */
     public static LogCapture of(Class<?> of, Level level) {
-        return new LogCapture(of, level);
+        return new LogCapture(of.getName(), level);
+    }
+
+    /** Captures every logger of the JVM at its configured level, with the gateway's own at INFO. */
+    public static LogCapture open() {
+        LogCapture capture = new LogCapture(GATEWAY, Level.INFO);
+        // attached at the root only: on both, the gateway's events would reach it twice
+        capture.logger.removeAppender(capture.getName());
+        capture.context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+        capture.context.updateLoggers();
+        return capture;
     }
 
     @Override
@@ -48,15 +72,31 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         if (event.getThrown() != null) {
             event.getThrown().printStackTrace(new PrintWriter(text));
         }
-        lines.add(text.toString());
+        lines.add(new Line(event.getLevel(), event.getLoggerName(), event.getMessage().getFormattedMessage(),
+                event.getThrown() != null, text.toString()));
     }
 
-    public List<String> lines() {
+    public List<Line> lines() {
         return List.copyOf(lines);
+    }
+
+    /** Each event as "LEVEL message" plus any stack trace. */
+    public List<String> texts() {
+        return lines.stream().map(Line::text).toList();
+    }
+
+    /**
+     * Lines at WARN or worse from the gateway and Camel (a pool's housekeeping warning about a busy machine
+     * is not the test's subject).
+     */
+    public List<Line> problems() {
+        return lines.stream().filter(l -> l.level().isMoreSpecificThan(Level.WARN))
+                .filter(l -> l.logger().startsWith(GATEWAY) || l.logger().startsWith("org.apache.camel")).toList();
     }
 
     @Override
     public void close() {
+        context.getConfiguration().getRootLogger().removeAppender(getName());
         logger.removeAppender(getName());
         logger.setLevel(previous);
         context.updateLoggers();
