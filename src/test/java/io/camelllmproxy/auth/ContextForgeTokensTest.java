@@ -5,14 +5,9 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.LogCapture;
 import io.camelllmproxy.transform.Json;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.camelllmproxy.support.GatewayHarness.provider;
 import static org.awaitility.Awaitility.await;
@@ -148,7 +142,7 @@ class ContextForgeTokensTest {
         refusals.put(sign(apiToken(UUID.randomUUID().toString(), "mallory@example.com", true, List.of())), "not found");
         refusals.put(sign(session(BOB_ID)), "disabled");
 
-        Capture capture = Capture.attach();
+        LogCapture capture = LogCapture.everything(Level.DEBUG);
         try {
             org.slf4j.LoggerFactory.getLogger(AuthGate.class).debug("capture check");
             for (Map.Entry<String, String> refused : refusals.entrySet()) {
@@ -160,10 +154,11 @@ class ContextForgeTokensTest {
                         "invalid_api_key", refused.getValue(), refused.getKey());
             }
         } finally {
-            capture.finish();
+            capture.close();
         }
-        assertTrue(capture.lines.contains("capture check"), "the capture sees the gateway's DEBUG lines");
-        for (String line : capture.lines) {
+        assertTrue(capture.lines().stream().anyMatch(l -> l.message().equals("capture check")),
+                "the capture sees the gateway's DEBUG lines");
+        for (String line : capture.texts()) {
             for (String token : refusals.keySet()) {
                 assertFalse(line.contains(payloadOf(token)), "the log holds a token: " + line);
             }
@@ -360,41 +355,5 @@ class ContextForgeTokensTest {
     /** The claims segment: what every copy of a token, whole or cut, would show. */
     static String payloadOf(String token) {
         return token.split("\\.")[1];
-    }
-
-    /** Everything the gateway's own classes log, DEBUG included, while a test part runs. */
-    static final class Capture extends AbstractAppender {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        private Capture() {
-            super("contextforge-capture", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        static Capture attach() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            Capture capture = new Capture();
-            capture.start();
-            // Everything at WARN and above, and the gateway's own classes down to DEBUG, kept off the console.
-            context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-            LoggerConfig gateway = new LoggerConfig("io.camelllmproxy", Level.DEBUG, false);
-            gateway.addAppender(capture, Level.ALL, null);
-            context.getConfiguration().addLogger(gateway.getName(), gateway);
-            context.updateLoggers();
-            return capture;
-        }
-
-        void finish() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().removeLogger("io.camelllmproxy");
-            context.getConfiguration().getRootLogger().removeAppender(getName());
-            context.updateLoggers();
-            stop();
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            lines.add(event.getMessage().getFormattedMessage()
-                    + (event.getThrown() == null ? "" : " " + event.getThrown()));
-        }
     }
 }

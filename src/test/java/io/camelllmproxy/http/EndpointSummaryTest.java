@@ -2,15 +2,10 @@ package io.camelllmproxy.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.LogCapture;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,38 +28,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EndpointSummaryTest {
 
-    static final List<String> logged = new CopyOnWriteArrayList<>();
+    static LogCapture capture;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        // its own logger config at INFO, so the capture sees the start-up lines whatever the test log levels are
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        AbstractAppender capture = new AbstractAppender("endpoint-summary", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                logged.add(event.getMessage().getFormattedMessage());
-            }
-        };
-        capture.start();
-        LoggerConfig config = new LoggerConfig(EndpointSummary.class.getName(), Level.INFO, false);
-        config.addAppender(capture, Level.INFO, null);
-        context.getConfiguration().addLogger(EndpointSummary.class.getName(), config);
-        context.updateLoggers();
+        // opened first, so it sees the start-up lines whatever the test log levels are
+        capture = LogCapture.of(EndpointSummary.class, Level.INFO);
         gateway = GatewayHarness.start("providers: []\n", Map.of());
     }
 
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().removeLogger(EndpointSummary.class.getName());
-        context.updateLoggers();
+        capture.close();
     }
 
     @Test
     void everyMethodOfEveryPathIsListedOnce() throws Exception {
         Map<String, Set<String>> listed = new TreeMap<>();
+        List<String> logged = capture.lines().stream().map(LogCapture.Line::message).toList();
         assertTrue(logged.size() > 1 && logged.get(0).startsWith("HTTP endpoints on port"), logged.toString());
         assertEquals(EndpointSummary.lines(router()), logged.subList(1, logged.size()).stream().map(String::trim).toList(),
                 "logged at start-up, once the routes were on the router");

@@ -2,10 +2,9 @@ package io.camelllmproxy.security;
 
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.LogCapture;
 import io.camelllmproxy.transform.Json;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,18 +34,13 @@ class KeyMaskTest {
     static final String ERROR_BODY = "{\"error\":{\"message\":\"bad key " + KEY + "\",\"type\":\"" + KEY + "\",\"code\":\""
             + KEY + "\",\"param\":\"" + KEY + "\"}}";
 
-    static SecretsInLogsTest.Capture capture;
+    static LogCapture capture;
     static FakeUpstream upstream;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        capture = new SecretsInLogsTest.Capture();
-        capture.start();
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        context.getConfiguration().getRootLogger().setLevel(Level.DEBUG);
-        context.updateLoggers();
+        capture = LogCapture.everything(Level.DEBUG);
         upstream = new FakeUpstream();
         gateway = GatewayHarness.start("providers:\n"
                 + provider("echo", "openai", upstream.baseUrl(), KEY, null, "{model_id: m, model_name: M}")
@@ -59,13 +53,10 @@ class KeyMaskTest {
     static void stop() throws Exception {
         gateway.close();
         upstream.close();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("capture");
-        context.getConfiguration().getRootLogger().setLevel(Level.WARN);
-        context.updateLoggers();
-        assertTrue(capture.lines.stream().anyMatch(l -> l.contains("ErrorResponder") || l.contains("503")),
+        capture.close();
+        assertTrue(capture.lines().stream().anyMatch(l -> l.logger().endsWith("ErrorResponder") || l.message().contains("503")),
                 "the capture saw the error log lines");
-        for (String line : capture.lines) {
+        for (String line : capture.texts()) {
             assertFalse(line.contains(KEY), "the log holds the provider key: " + line);
         }
     }

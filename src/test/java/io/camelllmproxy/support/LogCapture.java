@@ -34,6 +34,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final LoggerConfig logger;
     private final Level previous;
+    private Level previousRoot;
 
     private LogCapture(String loggerName, Level level) {
         super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
@@ -61,6 +62,20 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         // attached at the root only: on both, the gateway's events would reach it twice
         capture.logger.removeAppender(capture.getName());
         capture.context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+        capture.context.updateLoggers();
+        return capture;
+    }
+
+    /**
+     * Captures every logger of the JVM down to {@code level}, the gateway's, Camel's and the libraries' alike:
+     * for tests that prove a secret appears on no log line whatever levels a host sets.
+     */
+    public static LogCapture everything(Level level) {
+        LogCapture capture = open();
+        capture.logger.setLevel(level);
+        LoggerConfig root = capture.context.getConfiguration().getRootLogger();
+        capture.previousRoot = root.getLevel();
+        root.setLevel(level);
         capture.context.updateLoggers();
         return capture;
     }
@@ -96,6 +111,9 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     @Override
     public void close() {
+        if (previousRoot != null) {
+            context.getConfiguration().getRootLogger().setLevel(previousRoot);
+        }
         context.getConfiguration().getRootLogger().removeAppender(getName());
         logger.removeAppender(getName());
         logger.setLevel(previous);
