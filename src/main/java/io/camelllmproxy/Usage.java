@@ -18,7 +18,8 @@ final class Usage {
                 -Dcamel.server.port=9090          CAMEL_SERVER_PORT=9090
                 -Dllm.db.url=jdbc:postgresql://db/llm   LLM_DB_URL=jdbc:postgresql://db/llm
               Secrets go in environment variables: AUTH_ENCRYPTION_SECRET (encrypts stored provider keys),
-              LLM_AUTH_ADMIN_TOKEN (admin credential), LLM_DB_PASSWORD.
+              LLM_AUTH_ADMIN_TOKEN (admin credential), LLM_DB_PASSWORD, and JWT_SECRET_KEY with ContextForge's
+              other JWT_* variables to accept ContextForge's tokens.
               Routes are read from ./routes/*.camel.yaml when that folder exists; providers and models may be
               declared in ./registry.yaml (see registry.example.yaml).
 

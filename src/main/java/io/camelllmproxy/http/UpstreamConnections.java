@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
  * The connection pool every provider call goes through. Its resolver applies the
  * {@link UpstreamAddressPolicy} to every address it connects to, so a registry entry (or a DNS answer
  * that changed since it was written) cannot point a request at a cloud metadata service. The provider
- * health check connects through it too. A connection
- * idle for longer than the validation interval is checked before it is lent again, so one the provider
- * closed meanwhile is replaced rather than failing the request ({@link StaleConnectionRetry} covers the
- * close that races the send).
+ * health check connects through it too. A connection idle for longer than the validation interval is
+ * checked before it is lent again, so one the provider closed meanwhile is replaced rather than failing the
+ * request ({@link StaleConnectionRetry} covers the close that races the send).
  */
 public final class UpstreamConnections {
 

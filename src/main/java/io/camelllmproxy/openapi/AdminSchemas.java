@@ -102,8 +102,8 @@ public final class AdminSchemas {
         public String provider_type;
         @Schema(allowableValues = {"healthy", "unhealthy"})
         public String status;
-        public Long latency_ms;
-        public Long response_time_ms;
+        @Schema(description = "How long the provider took to answer, in ms (ContextForge's field)")
+        public Double response_time_ms;
         @Schema(description = "The provider's HTTP status, when it answered")
         public Integer upstream_status;
         @Schema(nullable = true)

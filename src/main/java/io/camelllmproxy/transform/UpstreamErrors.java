@@ -61,11 +61,6 @@ public final class UpstreamErrors {
         };
     }
 
-    /** Replaces every occurrence of the provider key, so an echoing upstream cannot leak it to clients. */
-    public static String mask(String text, String apiKey) {
-        return KeyMask.mask(text, apiKey);
-    }
-
     private static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             return null;

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,15 +133,7 @@ class ClientDisconnectTest {
     }
 
     private Socket send(boolean stream) throws Exception {
-        Socket socket = new Socket("127.0.0.1", URI.create(gateway.url("/")).getPort());
-        byte[] body = CHAT.formatted(stream).getBytes(StandardCharsets.UTF_8);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.write(body);
-        out.flush();
-        return socket;
+        return gateway.openChat(CHAT.formatted(stream));
     }
 
     private int status(boolean stream) {

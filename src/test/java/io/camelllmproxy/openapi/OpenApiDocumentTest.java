@@ -185,17 +185,39 @@ class OpenApiDocumentTest {
         return fields;
     }
 
+    /** Every field of a real answer is in its schema, with a JSON type the schema allows. */
     private static void assertDocumented(String schemaName, JsonNode answer) {
         assertTrue(answer.isObject() && answer.size() > 0, schemaName + ": " + answer);
-        Set<String> documented = schema(schemaName).getProperties().keySet();
+        Map<String, Schema> documented = schema(schemaName).getProperties();
         List<String> undocumented = new ArrayList<>();
-        for (Iterator<String> names = answer.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!documented.contains(name)) {
-                undocumented.add(name);
+        List<String> mistyped = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = answer.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            Schema declared = documented.get(field.getKey());
+            if (declared == null) {
+                undocumented.add(field.getKey());
+            } else if (!typeAllows(declared, field.getValue())) {
+                mistyped.add(field.getKey() + " is " + field.getValue().getNodeType() + ", declared " + declared.getType());
             }
         }
         assertEquals(List.of(), undocumented, schemaName + " lacks fields the gateway answers: " + answer);
+        assertEquals(List.of(), mistyped, schemaName + " declares other types than the gateway answers: " + answer);
+    }
+
+    private static boolean typeAllows(Schema declared, JsonNode value) {
+        String type = declared.getType();
+        if (value.isNull() || type == null) {
+            return true;  // nullability is not what this checks; a $ref or composed schema has no plain type
+        }
+        return switch (type) {
+            case "string" -> value.isTextual();
+            case "integer" -> value.isIntegralNumber();
+            case "number" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            case "array" -> value.isArray();
+            case "object" -> value.isObject();
+            default -> true;
+        };
     }
 
     private static void assertBody(String path, PathItem.HttpMethod method, String request, String status, String response) {

@@ -1,6 +1,7 @@
 package io.camelllmproxy.registry;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.camelllmproxy.support.ContextForgeSchema;
 import io.camelllmproxy.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -51,25 +52,9 @@ class RegistryDatabaseTest {
     @Test
     void leavesTablesContextForgeCreatedAsTheyAre() throws Exception {
         TestDatabase db = TestDatabase.create();
-        String json = TestDatabase.postgres() ? "JSON" : "CLOB";
-        String ts = TestDatabase.postgres() ? "TIMESTAMPTZ" : "TIMESTAMP WITH TIME ZONE";
+        // ContextForge's own shape: default_temperature NOT NULL DEFAULT 0.7, plus a column we do not know.
+        ContextForgeSchema.create(db);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // ContextForge's own shape: default_temperature NOT NULL DEFAULT 0.7, plus a column we do not know.
-            s.execute("CREATE TABLE llm_providers (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255) NOT NULL UNIQUE,"
-                    + " slug VARCHAR(255) NOT NULL UNIQUE, description TEXT, provider_type VARCHAR(50) NOT NULL, api_key TEXT,"
-                    + " api_base VARCHAR(512), api_version VARCHAR(50), config " + json + " NOT NULL DEFAULT '{}',"
-                    + " default_model VARCHAR(255), default_temperature FLOAT NOT NULL DEFAULT 0.7, default_max_tokens INTEGER,"
-                    + " enabled BOOLEAN NOT NULL DEFAULT TRUE, health_status VARCHAR(20) NOT NULL DEFAULT 'unknown',"
-                    + " last_health_check " + ts + ", plugin_ids " + json + " NOT NULL DEFAULT '[]',"
-                    + " created_at " + ts + " NOT NULL, updated_at " + ts + " NOT NULL, created_by VARCHAR(255),"
-                    + " modified_by VARCHAR(255), team_id VARCHAR(36))");
-            s.execute("CREATE TABLE llm_models (id VARCHAR(36) PRIMARY KEY, provider_id VARCHAR(36) NOT NULL REFERENCES"
-                    + " llm_providers(id) ON DELETE CASCADE, model_id VARCHAR(255) NOT NULL, model_name VARCHAR(255) NOT NULL,"
-                    + " model_alias VARCHAR(255), description TEXT, supports_chat BOOLEAN DEFAULT TRUE,"
-                    + " supports_streaming BOOLEAN DEFAULT TRUE, supports_function_calling BOOLEAN DEFAULT FALSE,"
-                    + " supports_vision BOOLEAN DEFAULT FALSE, context_window INTEGER, max_output_tokens INTEGER,"
-                    + " enabled BOOLEAN DEFAULT TRUE, deprecated BOOLEAN DEFAULT FALSE, created_at " + ts + " NOT NULL,"
-                    + " updated_at " + ts + " NOT NULL, UNIQUE (provider_id, model_id))");
             s.execute("INSERT INTO llm_providers (id, name, slug, provider_type, created_at, updated_at, team_id)"
                     + " VALUES ('cf1', 'cf', 'cf', 'openai', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'team-a')");
         }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -158,14 +157,7 @@ class StreamingRouteTest {
     @Test
     void whenTheClientLeavesTheUpstreamConnectionIsCut() throws Exception {
         upstream.replySse(chunks(600), 50);
-        try (Socket socket = new Socket("127.0.0.1", URI.create(gateway.url("/")).getPort())) {
-            byte[] body = REQUEST.getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(body);
-            out.flush();
+        try (Socket socket = gateway.openChat(REQUEST)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.startsWith("data: ")) {

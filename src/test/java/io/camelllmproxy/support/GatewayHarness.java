@@ -131,6 +131,22 @@ public final class GatewayHarness implements AutoCloseable {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Opens a plain socket and sends a chat request with the admin token on it, so a test can read the answer
+     * byte by byte or leave at any moment; the caller closes the socket.
+     */
+    public java.net.Socket openChat(String body) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + ADMIN_TOKEN + "\r\n"
+                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(bytes);
+        out.flush();
+        return socket;
+    }
+
     /** A line of a streamed response and when it arrived. */
     public record TimedLine(long atMillis, long atNanos, String line) {
     }
