@@ -27,7 +27,9 @@ public final class LlmProxyApplication {
         if (args.length > 0 && args[0].equals("rotate-secret")) {
             System.exit(RotateSecretCommand.run(propertiesLocation(), System::getenv));
         }
-        System.exit(run(create(), args, System.err));
+        Main main = create();
+        main.addMainListener(new PortPreflight());
+        System.exit(run(main, args, System.err));
     }
 
     /** Runs until stopped; a start that fails is told in one line on {@code err} and gives status 2. */

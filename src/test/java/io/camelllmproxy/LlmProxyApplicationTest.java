@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line as a user meets it: the gateway run as its own JVM, as {@code java -jar} would. */
 class LlmProxyApplicationTest {
 
-    record Run(int status, List<String> lines) {
+    record Run(int status, List<String> lines, Path workdir) {
         String text() {
             return String.join("\n", lines);
         }
@@ -44,7 +44,7 @@ class LlmProxyApplicationTest {
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the application ended");
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8).lines().toList());
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8).lines().toList(), workdir);
     }
 
     @Test
@@ -78,6 +78,22 @@ class LlmProxyApplicationTest {
             assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
             assertFalse(text.contains("Caused by"), "no stack trace:\n" + text);
             assertFalse(text.contains(") started in"), "never reported as started:\n" + text);
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnTheEmbeddedDefaultNamesThePortAndWritesNothing() throws Exception {
+        // the embedded default, as a second copy started from the same folder would run: the port is checked
+        // before the database (whose file lock would otherwise be the first thing to fail) or ./data is touched
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            int port = busy.getLocalPort();
+            Run run = runApplication(List.of("-Dcamel.server.port=" + port));
+            String text = run.text();
+            assertTrue(run.status() != 0, "exit status " + run.status() + ":\n" + text);
+            List<String> naming = run.lines().stream().filter(l -> l.contains("port " + port + " is already in use")).toList();
+            assertEquals(1, naming.size(), "one line names the port:\n" + text);
+            assertFalse(Files.exists(run.workdir().resolve("data")), "nothing was written before the port check:\n" + text);
+            assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
         }
     }
 

@@ -40,7 +40,7 @@ final class AdminIo {
         try {
             node = Json.MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("invalid_json", null, "The request body is not valid JSON: " + e.getOriginalMessage());
+            throw GatewayException.badRequest("invalid_json", null, "The request body is not valid JSON: " + Json.problem(e));
         } catch (IOException e) {
             throw GatewayException.badRequest("invalid_json", null, "The request body could not be read as JSON");
         }

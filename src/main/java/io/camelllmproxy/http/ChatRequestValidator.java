@@ -27,7 +27,7 @@ public final class ChatRequestValidator {
             root = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("invalid_json", null,
-                    "The request body is not valid JSON: " + e.getOriginalMessage());
+                    "The request body is not valid JSON: " + Json.problem(e));
         } catch (IOException e) {
             throw GatewayException.badRequest("invalid_json", null, "The request body could not be read as JSON");
         }

@@ -42,6 +42,7 @@ public class HttpServerSetup implements StartupListener {
         if (auth != null) {
             router.route().order(-900).handler(auth);
         }
+        router.route().order(-850).handler(new FormBodyRefusal());
         router.route().order(Integer.MAX_VALUE).handler(new UnmatchedRequests(router));
     }
 

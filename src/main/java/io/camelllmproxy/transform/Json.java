@@ -32,4 +32,21 @@ public final class Json {
             throw new IllegalStateException("a JSON tree failed to serialise", e);
         }
     }
+
+    /**
+     * What is wrong with a body that does not parse, for an error message: the parser's first line and where,
+     * without Jackson's source description or feature names.
+     */
+    public static String problem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        int cut = message.indexOf("\n");
+        message = (cut < 0 ? message : message.substring(0, cut)).strip();
+        int source = message.indexOf(" at [Source");
+        if (source >= 0) {
+            message = message.substring(0, source).strip();
+        }
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? message
+                : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
 }

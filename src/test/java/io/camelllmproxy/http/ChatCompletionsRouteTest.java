@@ -168,6 +168,40 @@ class ChatCompletionsRouteTest {
     }
 
     @Test
+    void invalidJsonIsDescribedByWhatAndWhereNotByTheParsersInternals() throws Exception {
+        for (String body : new String[] {"{\"model\": \"fast\", }", "{\"model\": ", "{not json"}) {
+            String message = Json.MAPPER.readTree(gateway.postJson("/v1/chat/completions", body).body())
+                    .get("error").get("message").asText();
+            assertTrue(message.startsWith("The request body is not valid JSON: ") && message.matches("(?s).*\\(line 1, column \\d+\\)$"),
+                    message);
+            for (String internal : new String[] {"Source", "REDACTED", "StreamReadFeature", "\n"}) {
+                assertFalse(message.contains(internal), message);
+            }
+        }
+        HttpResponse<String> admin = gateway.send("POST", "/llm/providers", "{\"name\": ", GatewayHarness.ADMIN_TOKEN);
+        assertEquals(400, admin.statusCode());
+        assertFalse(admin.body().contains("REDACTED"), admin.body());
+    }
+
+    @Test
+    void formAndMultipartBodiesAre415AndLeaveNoUploadFolder() throws Exception {
+        java.nio.file.Path uploads = java.nio.file.Path.of("file-uploads");
+        if (java.nio.file.Files.isDirectory(uploads)) {
+            java.nio.file.Files.delete(uploads);
+        }
+        String multipart = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nhello\r\n--b--\r\n";
+        for (String[] body : new String[][] {{"application/x-www-form-urlencoded", "model=fast&messages=x"},
+                {"multipart/form-data; boundary=b", multipart}}) {
+            HttpResponse<String> refused = gateway.postJson("/v1/chat/completions", body[1], "Content-Type", body[0]);
+            assertEquals(415, refused.statusCode(), body[0]);
+            assertEquals("unsupported_media_type", Json.MAPPER.readTree(refused.body()).get("error").get("code").asText());
+        }
+        assertFalse(java.nio.file.Files.exists(uploads), "no file-uploads folder in the working directory");
+        assertTrue(upstream.receivedNothing());
+    }
+
+    @Test
     void wrongMediaTypeAndOversizedBodiesAreRefused() throws Exception {
         HttpResponse<String> text = gateway.postJson("/v1/chat/completions", "{}", "Content-Type", "text/plain");
         assertEquals(415, text.statusCode());

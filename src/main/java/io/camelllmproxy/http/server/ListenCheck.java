@@ -42,7 +42,7 @@ public final class ListenCheck implements StartupListener {
         };
     }
 
-    static String describe(String host, int port, Throwable cause) {
+    public static String describe(String host, int port, Throwable cause) {
         if (cause instanceof BindException) {
             return "port " + port + " is already in use (camel.server.port, on " + host + "); stop the other process "
                     + "or choose another port";
