@@ -105,8 +105,9 @@ public class ProviderAdmin {
         // Checked first against a read outside the transaction, with the slow part (the DNS lookup of
         // api_base) done there too: a slow resolver must not hold one of the admin pool's few connections.
         // The transaction then locks the row and re-checks against what it holds, cheaply.
+        Map<String, Object> first = existing(id);
         String addressProblem = addressProblem(body);
-        validated(body, existing(id), addressProblem);
+        validated(body, first, addressProblem);
         boolean[] changed = {false};
         db.inTransaction(() -> {
             if (db.one("SELECT id FROM llm_providers WHERE id = ? FOR UPDATE", id) == null) {
