@@ -35,6 +35,25 @@ final class DatabaseUnavailable {
         return false;
     }
 
+    /**
+     * {@code reload} with an outage during it answered as 503 too: the registry reload an admin write runs
+     * after its commit reads through Camel's SQL component, which wraps the connection failure.
+     */
+    static Runnable mapped(Runnable reload) {
+        return () -> {
+            try {
+                reload.run();
+            } catch (RuntimeException e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof SQLException sql && matches(sql)) {
+                        throw error(sql);
+                    }
+                }
+                throw e;
+            }
+        };
+    }
+
     static GatewayException error(SQLException cause) {
         return new GatewayException(new OpenAiError(503, OpenAiError.SERVER_ERROR, "database_unavailable",
                 null, "The registry database cannot be reached; the admin API is unavailable, chat keeps serving the "

@@ -2,6 +2,7 @@ package io.camelllmproxy.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
@@ -9,6 +10,9 @@ import io.camelllmproxy.registry.ProviderNames;
 import io.camelllmproxy.transform.Json;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +37,8 @@ final class FieldCheck {
     }
 
     /**
-     * {@code readOnly} names are accepted and ignored, as ContextForge ignores them, so that a resource's
-     * own answer can be sent back as a change; only names that are neither are refused.
+     * {@code readOnly} names (fields of our answers) are let through here, so that a resource's own answer
+     * can be sent back; a change checks their values with {@link #readOnlyAsShown}. Other names are refused.
      */
     FieldCheck(ObjectNode body, Set<String> allowed, Set<String> readOnly) {
         this.body = body;
@@ -45,11 +49,38 @@ final class FieldCheck {
         });
     }
 
-    /** A read-only field that names the resource itself must, when sent, be the stored value. */
-    void sameAsStored(String field, Object stored) {
-        JsonNode value = body.get(field);
-        if (value != null && !value.isNull() && !(value.isTextual() && value.asText().equals(String.valueOf(stored)))) {
-            problems.putIfAbsent(field, "is read-only and cannot be changed (stored: '" + stored + "')");
+    /**
+     * Read-only fields of a change: each one sent must equal what the resource's answer shows now
+     * ({@code current}, its view), so our own answer can be sent back while a stale or invented value is
+     * refused rather than silently ignored. Numbers compare by value and timestamps by instant, so a
+     * client's re-serialisation of our answer still matches.
+     */
+    void readOnlyAsShown(Set<String> readOnly, JsonNode current) {
+        // in the body's order, so the first problem named is the same from one run to the next
+        body.fieldNames().forEachRemaining(field -> {
+            JsonNode shown = current.has(field) ? current.get(field) : NullNode.getInstance();
+            if (readOnly.contains(field) && !same(shown, body.get(field))) {
+                problems.putIfAbsent(field, "is read-only; it cannot be changed");
+            }
+        });
+    }
+
+    private static boolean same(JsonNode shown, JsonNode sent) {
+        if (shown.isNumber() && sent.isNumber()) {
+            return shown.decimalValue().compareTo(sent.decimalValue()) == 0;
+        }
+        if (shown.isTextual() && sent.isTextual() && !shown.asText().equals(sent.asText())) {
+            Instant a = instant(shown.asText());
+            return a != null && a.equals(instant(sent.asText()));
+        }
+        return shown.equals(sent);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -122,6 +122,24 @@ final class Jdbc {
         return update(sql.toString(), params.toArray());
     }
 
+    /** Work on a JDBC connection itself (schema metadata, say). */
+    @FunctionalInterface
+    interface ConnectionWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the current transaction's connection, or on a pooled one of its own outside a
+     * transaction: never a second connection while one is held. Failures are mapped as every statement's are.
+     */
+    <T> T withConnection(ConnectionWork<T> work) {
+        try (Lease lease = lease()) {
+            return work.apply(lease.connection());
+        } catch (SQLException e) {
+            throw failure("registry metadata query failed", e);
+        }
+    }
+
     /** The connection of the current transaction (kept open), or a pooled one of its own (closed after use). */
     private Lease lease() throws SQLException {
         Connection current = transaction.get();

@@ -31,7 +31,7 @@ public class KeyAdmin {
 
     public KeyAdmin(javax.sql.DataSource dataSource, Runnable reload) {
         this.db = new Jdbc(dataSource);
-        this.reload = reload;
+        this.reload = DatabaseUnavailable.mapped(reload);
     }
 
     public void create(Exchange exchange) {

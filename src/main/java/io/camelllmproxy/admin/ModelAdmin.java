@@ -19,7 +19,10 @@ public class ModelAdmin {
     private static final Set<String> FIELDS = Set.of("provider_id", "model_id", "model_name", "model_alias", "description",
             "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision", "context_window",
             "max_output_tokens", "enabled", "deprecated");
-    /** Fields of our answers that a client cannot set; accepted and ignored so an answer can be sent back. */
+    /**
+     * Fields of our answers that a client cannot set. A change may send them as its answer shows them (so an
+     * answer can be sent back) and they are ignored; any other value is a 422.
+     */
     private static final Set<String> READ_ONLY = Set.of("id", "created_at", "updated_at", "provider_name", "provider_type");
     private static final List<String> FLAGS = List.of("supports_chat", "supports_streaming", "supports_function_calling",
             "supports_vision", "enabled", "deprecated");
@@ -31,21 +34,22 @@ public class ModelAdmin {
 
     public ModelAdmin(javax.sql.DataSource dataSource, Runnable reload) {
         this.db = new Jdbc(dataSource);
-        this.reload = reload;
+        this.reload = DatabaseUnavailable.mapped(reload);
     }
 
     public void create(Exchange exchange) {
         ObjectNode body = AdminIo.body(exchange);
         String bodyProviderId = new FieldCheck(body, FIELDS, READ_ONLY).peekText("provider_id");
-        Map<String, Object> provider = bodyProviderId == null ? null
-                : db.one("SELECT provider_type FROM llm_providers WHERE id = ?", bodyProviderId);
-        Map<String, Object> columns = validated(body, null, provider == null ? null : ProviderAdmin.str(provider.get("provider_type")));
-        String providerId = (String) columns.get("provider_id");
+        // a first check answers a bad payload without a transaction; the one that counts runs inside it
+        validated(body, null, bodyProviderId == null ? null : providerType(bodyProviderId, false));
         String id = UUID.randomUUID().toString().replace("-", "");
         db.inTransaction(() -> {
-            if (db.one("SELECT id FROM llm_providers WHERE id = ?", providerId) == null) {
-                throw AdminIo.notFound("provider", providerId);
+            String providerType = providerType(bodyProviderId, true);
+            if (providerType == null) {
+                throw AdminIo.notFound("provider", bodyProviderId);
             }
+            Map<String, Object> columns = validated(body, null, providerType);
+            String providerId = (String) columns.get("provider_id");
             if (db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?", providerId, columns.get("model_id")) != null) {
                 throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
             }
@@ -97,7 +101,8 @@ public class ModelAdmin {
         boolean[] changed = {false};
         db.inTransaction(() -> {
             Map<String, Object> stored = existing(id);
-            Map<String, Object> columns = validated(body, stored, ProviderAdmin.str(stored.get("provider_type")));
+            String providerType = providerType(ProviderAdmin.str(stored.get("provider_id")), true);
+            Map<String, Object> columns = validated(body, stored, providerType);
             Object modelId = columns.get("model_id");
             if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
                     stored.get("provider_id"), modelId, id) != null) {
@@ -160,7 +165,21 @@ public class ModelAdmin {
         AdminIo.reply(exchange, 200, out);
     }
 
-    /** The columns a create or update writes, each checked; {@code stored} is null on create. */
+    /**
+     * The provider's type, or null when there is no such provider. {@code lock} (inside a transaction) holds
+     * the provider's row until it ends, so the type the Azure checks relied on cannot change before the
+     * write commits; a provider change to Azure checks its models' ids in turn.
+     */
+    private String providerType(String providerId, boolean lock) {
+        Map<String, Object> row = db.one("SELECT provider_type FROM llm_providers WHERE id = ?" + (lock ? " FOR UPDATE" : ""),
+                providerId);
+        return row == null ? null : java.util.Objects.toString(row.get("provider_type"), "");
+    }
+
+    /**
+     * The columns a create or update writes, each checked; {@code stored} is null on create. Read-only
+     * fields are ignored on create and on a change must be as the model's answer shows them now.
+     */
     private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored, String providerType) {
         boolean create = stored == null;
         FieldCheck check = create ? new FieldCheck(body, FIELDS, READ_ONLY)
@@ -171,8 +190,7 @@ public class ModelAdmin {
             check.require("model_name");
         } else {
             // A model cannot move: a different id or provider_id means the body is another model's.
-            check.sameAsStored("id", stored.get("id"));
-            check.sameAsStored("provider_id", stored.get("provider_id"));
+            check.readOnlyAsShown(with(READ_ONLY, "provider_id"), view(stored));
         }
         Map<String, Object> columns = new LinkedHashMap<>();
         check.into(columns, "provider_id", check.text("provider_id", 36, false, false));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.registry.ProviderTypes;
+import io.camelllmproxy.registry.RegistryDatabase;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
@@ -26,7 +27,10 @@ public class ProviderAdmin {
 
     private static final Set<String> FIELDS = Set.of("name", "description", "provider_type", "api_key", "api_base",
             "api_version", "config", "default_model", "default_temperature", "default_max_tokens", "enabled", "plugin_ids");
-    /** Fields of our answers that a client cannot set; accepted and ignored so an answer can be sent back. */
+    /**
+     * Fields of our answers that a client cannot set. A change may send them as its answer shows them (so an
+     * answer can be sent back) and they are ignored; any other value is a 422.
+     */
     private static final Set<String> READ_ONLY = Set.of("id", "slug", "health_status", "last_health_check", "created_at",
             "updated_at", "created_by", "modified_by", "model_count", "api_key_set");
     /** ContextForge's default for {@code default_temperature}, which its schema cannot leave empty. */
@@ -39,22 +43,24 @@ public class ProviderAdmin {
     private final UpstreamAddressPolicy addresses;
     private final Runnable reload;
     private final ProviderHealthCheck health;
-    private final javax.sql.DataSource dataSource;
-    /** Whether the schema admits a provider without a default temperature; read once, on first use. */
+    /**
+     * Whether the schema admits a provider without a default temperature; read once, on first use, on the
+     * connection the caller already holds (a transaction's own, inside one).
+     */
     private volatile Boolean temperatureNullable;
 
     public ProviderAdmin(javax.sql.DataSource dataSource, CredentialCipher cipher, UpstreamAddressPolicy addresses,
                          Runnable reload, ProviderHealthCheck health) {
         this.db = new Jdbc(dataSource);
-        this.dataSource = dataSource;
         this.cipher = cipher;
         this.addresses = addresses;
-        this.reload = reload;
+        this.reload = DatabaseUnavailable.mapped(reload);
         this.health = health;
     }
 
     public void create(Exchange exchange) {
-        Map<String, Object> columns = validated(AdminIo.body(exchange), null);
+        ObjectNode body = AdminIo.body(exchange);
+        Map<String, Object> columns = validated(body, null, addressProblem(body));
         String name = (String) columns.get("name");
         String id = UUID.randomUUID().toString().replace("-", "");
         db.inTransaction(() -> {
@@ -96,10 +102,19 @@ public class ProviderAdmin {
     public void update(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
         ObjectNode body = AdminIo.body(exchange);
+        // Checked first against a read outside the transaction, with the slow part (the DNS lookup of
+        // api_base) done there too: a slow resolver must not hold one of the admin pool's few connections.
+        // The transaction then locks the row and re-checks against what it holds, cheaply.
+        Map<String, Object> first = existing(id);
+        String addressProblem = addressProblem(body);
+        validated(body, first, addressProblem);
         boolean[] changed = {false};
         db.inTransaction(() -> {
+            if (db.one("SELECT id FROM llm_providers WHERE id = ? FOR UPDATE", id) == null) {
+                throw AdminIo.notFound("provider", id);
+            }
             Map<String, Object> stored = existing(id);
-            Map<String, Object> columns = validated(body, stored);
+            Map<String, Object> columns = validated(body, stored, addressProblem);
             Object name = columns.get("name");
             if (name != null && db.one("SELECT id FROM llm_providers WHERE name = ? AND id <> ?", name, id) != null) {
                 throw AdminIo.conflict("name", "A provider named '" + name + "' already exists");
@@ -120,7 +135,10 @@ public class ProviderAdmin {
         String id = AdminIo.param(exchange, "id");
         // one transaction: a provider never survives without its models, nor models without their provider
         db.inTransaction(() -> {
-            existing(id);
+            // locked first, as model writes lock it: a model cannot be added while its provider goes
+            if (db.one("SELECT id FROM llm_providers WHERE id = ? FOR UPDATE", id) == null) {
+                throw AdminIo.notFound("provider", id);
+            }
             db.update("DELETE FROM llm_models WHERE provider_id = ?", id);
             db.update("DELETE FROM llm_providers WHERE id = ?", id);
         });
@@ -147,26 +165,34 @@ public class ProviderAdmin {
         AdminIo.reply(exchange, 200, result);
     }
 
-    /** The columns a create or update writes, each checked; {@code stored} is null on create. */
-    private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored) {
+    /** Why the body's {@code api_base} may not be used, or null; resolves its host, so may take a while. */
+    private String addressProblem(ObjectNode body) {
+        JsonNode apiBase = body.get("api_base");
+        return apiBase != null && apiBase.isTextual() ? addresses.problemWithUrl(apiBase.asText()) : null;
+    }
+
+    /**
+     * The columns a create or update writes, each checked; {@code stored} is null on create, and
+     * {@code addressProblem} is {@link #addressProblem} of the body, found beforehand. Read-only fields are
+     * ignored on create (a provider's answer may serve as the template of another) and on a change must be
+     * as the provider's answer shows them now.
+     */
+    private Map<String, Object> validated(ObjectNode body, Map<String, Object> stored, String addressProblem) {
         boolean create = stored == null;
         FieldCheck check = new FieldCheck(body, FIELDS, READ_ONLY);
         if (create) {
             check.require("name");
             check.require("provider_type");
         } else {
-            check.sameAsStored("id", stored.get("id"));
+            check.readOnlyAsShown(READ_ONLY, view(stored));
         }
         Map<String, Object> columns = new LinkedHashMap<>();
         check.into(columns, "name", check.text("name", 255, true, false));
         check.into(columns, "provider_type", check.oneOf("provider_type", ProviderTypes.ALL));
         check.into(columns, "description", check.description("description"));
         String apiBase = check.text("api_base", 512, false, true);
-        if (apiBase != null) {
-            String problem = addresses.problemWithUrl(apiBase);
-            if (problem != null) {
-                check.problem("api_base", problem);
-            }
+        if (apiBase != null && addressProblem != null) {
+            check.problem("api_base", addressProblem);
         }
         check.into(columns, "api_base", apiBase);
         String version = check.text("api_version", 50, false, true);
@@ -195,6 +221,9 @@ public class ProviderAdmin {
         }
         String key = check.secret("api_key");
         azureNames(check, create ? null : stored, config);
+        if (!create && "azure_openai".equals(check.peekText("provider_type"))) {
+            dotSegmentModels(check, str(stored.get("id")));
+        }
         check.done();
         if (config != null) {
             columns.put("config", ConfigSecrets.protect(config, create ? null : Jdbc.json(stored.get("config"), null), cipher));
@@ -237,7 +266,7 @@ public class ProviderAdmin {
     private boolean schemaAllowsNoTemperature() {
         Boolean known = temperatureNullable;
         if (known == null) {
-            known = io.camelllmproxy.registry.RegistryDatabase.nullable(dataSource, "llm_providers", "default_temperature");
+            known = db.withConnection(c -> RegistryDatabase.nullable(c, "llm_providers", "default_temperature"));
             temperatureNullable = known;
         }
         return known;
@@ -266,6 +295,16 @@ public class ProviderAdmin {
         String deploymentKey = AzureNames.dotSegmentDeploymentKey(config);
         if (deploymentKey != null) {
             check.problem("config." + deploymentKey, "must not be '.' or '..'");
+        }
+    }
+
+    /** A provider becoming Azure puts its models' ids into the URL path as deployments: '.' and '..' cannot be. */
+    private void dotSegmentModels(FieldCheck check, String id) {
+        for (Map<String, Object> model : db.query("SELECT model_id FROM llm_models WHERE provider_id = ?", id)) {
+            if (AzureNames.isDotSegment(str(model.get("model_id")))) {
+                check.problem("provider_type", "cannot become azure_openai while a model's model_id is '.' or '..' "
+                        + "(it would be the deployment in the URL path)");
+            }
         }
     }
 

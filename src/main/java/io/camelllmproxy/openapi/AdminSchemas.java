@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The admin API's bodies (ContextForge's fields). Write bodies list what the validation accepts; an unknown
- * field is refused with 422. Answers may gain fields; clients should ignore those they do not know.
+ * field is refused with 422, and the read-only fields of our answers are accepted in a change when they equal
+ * the stored value (else 422). Answers may gain fields; clients should ignore those they do not know.
  */
 @SuppressWarnings({"checkstyle:MemberName", "unused"})
 public final class AdminSchemas {

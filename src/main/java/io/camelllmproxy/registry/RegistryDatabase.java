@@ -69,19 +69,27 @@ public final class RegistryDatabase {
      */
     public static boolean nullable(DataSource dataSource, String table, String column) {
         try (Connection c = dataSource.getConnection()) {
-            String schema = c.getSchema();
-            for (String[] names : new String[][] {{table, column},
-                    {table.toUpperCase(Locale.ROOT), column.toUpperCase(Locale.ROOT)}}) {
-                try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), schema, names[0], names[1])) {
-                    if (rs.next()) {
-                        return rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls;
-                    }
-                }
-            }
-            return true;
+            return nullable(c, table, column);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the schema of " + table + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * As {@link #nullable(DataSource, String, String)} on a connection the caller holds (an open transaction's,
+     * so that asking does not take a second connection from a small pool); the caller handles failures.
+     */
+    public static boolean nullable(Connection c, String table, String column) throws SQLException {
+        String schema = c.getSchema();
+        for (String[] names : new String[][] {{table, column},
+                {table.toUpperCase(Locale.ROOT), column.toUpperCase(Locale.ROOT)}}) {
+            try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), schema, names[0], names[1])) {
+                if (rs.next()) {
+                    return rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls;
+                }
+            }
+        }
+        return true;
     }
 
     public static boolean isPostgres(String url) {

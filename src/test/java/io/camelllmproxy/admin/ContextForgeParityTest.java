@@ -115,17 +115,40 @@ abstract class ContextForgeParityTest {
         assertEquals(Json.MAPPER.readTree(config), Json.MAPPER.readTree(stored("llm_providers", id, "config")),
                 "masked config secrets are kept as stored");
 
-        // Read-only fields that move on their own are ignored whatever they say, as ContextForge ignores them.
-        ObjectNode stale = (ObjectNode) json(before);
-        stale.put("health_status", "healthy").put("model_count", 99).put("slug", "other").put("api_key_set", false)
-                .put("created_at", "2000-01-01T00:00:00Z");
-        assertEquals(200, call("PATCH", "/llm/providers/" + id, stale.toString()).statusCode());
-        assertSameExceptUpdate(json(before), json(call("GET", "/llm/providers/" + id, null)));
+        // Read-only fields count as the answer shows them now, whatever the client's JSON spelling: a timestamp
+        // at another offset and a number written as a decimal are the same values.
+        ObjectNode current = (ObjectNode) json(call("GET", "/llm/providers/" + id, null));
+        ObjectNode respelled = current.deepCopy();
+        respelled.put("created_at", java.time.OffsetDateTime.parse(current.get("created_at").asText())
+                .withOffsetSameInstant(java.time.ZoneOffset.ofHours(2)).toString());
+        respelled.put("model_count", new java.math.BigDecimal(current.get("model_count").asText() + ".0"));
+        assertEquals(200, call("PATCH", "/llm/providers/" + id, respelled.toString()).statusCode());
 
-        // A different id means the body is another provider's: refused, nothing written.
-        stale.put("id", "someone-else").put("description", "changed");
-        assertInvalid(call("PATCH", "/llm/providers/" + id, stale.toString()), "id");
-        assertEquals("d", json(call("GET", "/llm/providers/" + id, null)).get("description").asText());
+        // Any other value of a read-only field is refused, naming it, and nothing is written (the key stays set).
+        current = (ObjectNode) json(call("GET", "/llm/providers/" + id, null));
+        Map<String, Object> changes = new java.util.LinkedHashMap<>();
+        changes.put("api_key_set", false);
+        changes.put("health_status", "healthy");
+        changes.put("model_count", 99);
+        changes.put("slug", "other");
+        changes.put("created_at", "2000-01-01T00:00:00Z");
+        changes.put("id", "someone-else");
+        for (Map.Entry<String, Object> change : changes.entrySet()) {
+            ObjectNode stale = current.deepCopy();
+            stale.set(change.getKey(), Json.MAPPER.valueToTree(change.getValue()));
+            stale.put("description", "changed");
+            HttpResponse<String> refused = call("PATCH", "/llm/providers/" + id, stale.toString());
+            assertInvalid(refused, change.getKey());
+            assertTrue(json(refused).get("error").get("message").asText().contains("read-only; it cannot be changed"),
+                    refused.body());
+        }
+        JsonNode after = json(call("GET", "/llm/providers/" + id, null));
+        assertEquals("d", after.get("description").asText());
+        assertTrue(after.get("api_key_set").asBoolean());
+        assertEquals(key, stored("llm_providers", id, "api_key"), "the key is untouched");
+
+        // The answer from before the last change is stale: its updated_at no longer matches.
+        assertInvalid(call("PATCH", "/llm/providers/" + id, before.body()), "updated_at");
         assertInvalid(call("PATCH", "/llm/providers/" + id, "{\"colour\":\"blue\"}"), "colour");
     }
 
@@ -139,7 +162,11 @@ abstract class ContextForgeParityTest {
         assertEquals(200, patched.statusCode(), patched.body());
         assertSameExceptUpdate(json(before), json(call("GET", "/llm/models/" + id, null)));
 
-        ObjectNode moved = (ObjectNode) json(before);
+        ObjectNode renamed = (ObjectNode) json(call("GET", "/llm/models/" + id, null));
+        renamed.put("provider_name", "someone-else").put("model_name", "changed");
+        assertInvalid(call("PATCH", "/llm/models/" + id, renamed.toString()), "provider_name");
+
+        ObjectNode moved = (ObjectNode) json(call("GET", "/llm/models/" + id, null));
         moved.put("provider_id", otherProvider).put("model_name", "changed");
         assertInvalid(call("PATCH", "/llm/models/" + id, moved.toString()), "provider_id");
         assertEquals(providerId, json(call("GET", "/llm/models/" + id, null)).get("provider_id").asText());
@@ -210,6 +237,13 @@ abstract class ContextForgeParityTest {
         String modelId = model(id, "gpt-4o", "").get("id").asText();
         assertInvalid(call("PATCH", "/llm/models/" + modelId, "{\"model_id\":\"..\"}"), "model_id");
         assertEquals(200, call("PATCH", "/llm/providers/" + id, "{\"config\":{\"resource_name\":\"Other-Resource\"}}").statusCode());
+
+        // A provider whose models include '.' cannot become Azure: the model id would be a dot segment.
+        String plain = provider("becomes-azure", "").get("id").asText();
+        model(plain, ".", "");
+        assertInvalid(call("PATCH", "/llm/providers/" + plain,
+                "{\"provider_type\":\"azure_openai\",\"config\":{\"resource_name\":\"res\"}}"), "provider_type");
+        assertEquals("openai_compatible", json(call("GET", "/llm/providers/" + plain, null)).get("provider_type").asText());
     }
 
     @Test

@@ -57,6 +57,7 @@ class DatabaseUnavailableTest {
                      "llm.db.connection-timeout-ms", "500"))) {
             assertEquals(200, gateway.get("/llm/providers").statusCode());
             String providerId = Json.MAPPER.readTree(gateway.get("/llm/providers").body()).get("providers").get(0).get("id").asText();
+            String modelId = Json.MAPPER.readTree(gateway.get("/llm/models").body()).get("models").get(0).get("id").asText();
 
             proxy.cut();
 
@@ -65,6 +66,18 @@ class DatabaseUnavailableTest {
             assertUnavailable(gateway.postJson("/llm/models", "{\"provider_id\":\"" + providerId + "\",\"model_id\":\"n\",\"model_name\":\"N\"}"));
             assertUnavailable(gateway.send("DELETE", "/llm/providers/" + providerId, null, GatewayHarness.ADMIN_TOKEN));
             assertUnavailable(gateway.postJson("/llm/keys", "{\"name\":\"k\"}"));
+            // default_temperature needs the schema's nullability, read on first use: an outage then is a 503 too
+            assertUnavailable(gateway.postJson("/llm/providers", "{\"name\":\"t\",\"provider_type\":\"openai\","
+                    + "\"default_temperature\":0.5}"));
+            assertUnavailable(gateway.send("PATCH", "/llm/providers/" + providerId, "{\"default_temperature\":0.5}",
+                    GatewayHarness.ADMIN_TOKEN));
+            assertUnavailable(gateway.send("PATCH", "/llm/models/" + modelId, "{\"model_name\":\"N2\"}",
+                    GatewayHarness.ADMIN_TOKEN));
+            assertUnavailable(gateway.send("POST", "/llm/providers/" + providerId + "/state?activate=false", null,
+                    GatewayHarness.ADMIN_TOKEN));
+            assertUnavailable(gateway.send("POST", "/llm/providers/" + providerId + "/health", null, GatewayHarness.ADMIN_TOKEN));
+            assertUnavailable(gateway.get("/llm/gateway/models"));
+            assertUnavailable(gateway.get("/llm/keys"));
 
             upstream.replyJson(200, "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}");
             assertEquals(200, gateway.postJson("/v1/chat/completions", CHAT.formatted(false)).statusCode());
