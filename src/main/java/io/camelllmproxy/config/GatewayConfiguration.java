@@ -25,6 +25,7 @@ import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelRetrieveResponder;
 import io.camelllmproxy.http.ModelResolution;
 import io.camelllmproxy.http.RequestBodyBudget;
+import io.camelllmproxy.http.RequestBodyRelease;
 import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.UpstreamCallPreparer;
 import io.camelllmproxy.http.UpstreamClientSetup;
@@ -117,13 +118,16 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         registry.bind("upstreamConnections", upstreamConnections);
-        registry.bind("upstreamClientSetup", new UpstreamClientSetup());
+        registry.bind("upstreamClientSetup", new UpstreamClientSetup(
+                settings.longValue("llm.upstream.stale-retry-window-ms", 500)));
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
         String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
-        AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, new RequestBodyBudget(
+        RequestBodyBudget requestBodyBudget = new RequestBodyBudget(
                 bodyBudget == null || bodyBudget.isBlank() ? RequestBodyBudget.defaultCapacity(maxBodyBytes)
-                        : Math.max(maxBodyBytes, Long.parseLong(bodyBudget.trim()))));
+                        : Math.max(maxBodyBytes, Long.parseLong(bodyBudget.trim())));
+        registry.bind("requestBodyBudget", requestBodyBudget);
+        AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
         KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
@@ -162,6 +166,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("openApiDocument", new RelativeServerApiProcessorFactory());
         registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
         registry.bind("upstreamCallPreparer", new UpstreamCallPreparer());
+        registry.bind("requestBodyRelease", new RequestBodyRelease());
         registry.bind("upstreamStatusCheck", new UpstreamStatusCheck());
         registry.bind("completionResponder", new CompletionResponder(limiter));
         registry.bind("errorResponder", new ErrorResponder());

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
@@ -15,15 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs on the Vert.x event loop before any route: refuses work beyond the configured capacity with a
  * quick 503 (rather than queueing it behind busy worker threads), refuses oversized bodies by their
  * Content-Length with a JSON 413, refuses a body that would take the bytes held for all bodies together
  * past the {@link RequestBodyBudget} with a quick 503, and keeps a context per live request: the caller's
- * identity and who to tell when its client goes away. A request's slot and body bytes are given back only
- * when both its response is over and the route working on it has finished, so a client that leaves cannot
- * free capacity that a worker thread and an upstream connection still use.
+ * identity and who to tell when its client goes away. A request's slot is given back only when both its
+ * response is over and the route working on it has finished, so a client that leaves cannot free capacity
+ * that a worker thread and an upstream connection still use.
+ * <p>
+ * Body bytes are reserved while the body is received: its Content-Length, or the per-request limit when the
+ * length is not declared (chunked). Once received, the reservation shrinks to the body's real size, and it
+ * is given back as soon as the body is no longer held ({@link RequestContext#bodyReleased()}, once the
+ * provider call is sent) and at the latest when the request ends, so a long stream holds no body budget.
  */
 public class AdmissionControl implements Handler<RoutingContext> {
 
@@ -43,11 +50,48 @@ public class AdmissionControl implements Handler<RoutingContext> {
         private final AtomicInteger holds = new AtomicInteger(1);
         private final AtomicBoolean responseOver = new AtomicBoolean();
         private final Runnable release;
+        private final RoutingContext routing;
+        private final RequestBodyBudget bodyBudget;
+        // the body bytes this request holds of the budget now
+        private final AtomicLong bodyBytes;
         private volatile ApiKeyIdentity identity;
         private volatile boolean clientGone;
 
-        private RequestContext(Runnable release) {
+        private RequestContext(Runnable release, RoutingContext routing, RequestBodyBudget bodyBudget, long bodyBytes) {
             this.release = release;
+            this.routing = routing;
+            this.bodyBudget = bodyBudget;
+            this.bodyBytes = new AtomicLong(bodyBytes);
+        }
+
+        /**
+         * The body has been received in full: what was reserved for it beyond its real size (all of the
+         * per-request limit for a chunked body) goes back to the budget.
+         */
+        public void bodyReceived() {
+            RequestBody body = routing.body();
+            if (!body.available()) {
+                return;
+            }
+            long actual = Math.max(0, body.length());
+            long before = bodyBytes.getAndUpdate(held -> Math.min(held, actual));
+            bodyBudget.release(before - Math.min(before, actual));
+        }
+
+        /**
+         * The request's body is no longer needed: the router's copy is dropped and its bytes go back to the
+         * budget, so a request that goes on for minutes (a stream) holds none of it.
+         */
+        @SuppressWarnings("deprecation") // the only way to drop the router's reference to a body already read
+        public void bodyReleased() {
+            if (routing.body().available()) {
+                routing.setBody(null);
+            }
+            releaseBody();
+        }
+
+        private void releaseBody() {
+            bodyBudget.release(bodyBytes.getAndSet(0));
         }
 
         public ApiKeyIdentity identity() {
@@ -107,6 +151,7 @@ public class AdmissionControl implements Handler<RoutingContext> {
 
         private void releaseHold() {
             if (holds.decrementAndGet() == 0) {
+                releaseBody();
                 release.run();
             }
         }
@@ -144,9 +189,8 @@ public class AdmissionControl implements Handler<RoutingContext> {
         HttpServerResponse response = ctx.response();
         RequestContext context = new RequestContext(() -> {
             contexts.remove(response);
-            bodyBudget.release(bodyBytes);
             inFlight.decrementAndGet();
-        });
+        }, ctx, bodyBudget, bodyBytes);
         contexts.put(response, context);
         // Vert.x Web reports some complete answers as failed too: only an answer never ended means the client left
         ctx.addEndHandler(result -> context.responseOver(result.failed() && !response.ended()));

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bytes of request bodies the gateway may hold at once, across all requests. The per-request limit
  * alone lets a few dozen large bodies fill the heap together; this budget refuses the request that would
- * exceed it before any of its body is read.
+ * exceed it before any of its body is read. {@link AdmissionControl} reserves a body while it is received and
+ * gives it back once the body is no longer held.
  */
 public final class RequestBodyBudget {
 
@@ -47,7 +48,7 @@ public final class RequestBodyBudget {
         }
     }
 
-    /** Bytes reserved now; for tests and diagnostics. */
+    /** Bytes reserved now (a read-only gauge, for tests and diagnostics). */
     public long reserved() {
         return reserved.get();
     }

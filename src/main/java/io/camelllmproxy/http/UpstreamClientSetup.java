@@ -17,10 +17,18 @@ import org.apache.hc.core5.http.HttpResponse;
  */
 public class UpstreamClientSetup implements HttpClientConfigurer, HttpActivityListener {
 
+    private final long staleRetryWindowMillis;
+
+    /** {@code staleRetryWindowMillis}: see {@link StaleConnectionRetry}. */
+    public UpstreamClientSetup(long staleRetryWindowMillis) {
+        this.staleRetryWindowMillis = staleRetryWindowMillis;
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.addExecInterceptorFirst("upstream-call-abort", new UpstreamCallAbort());
-        builder.addExecInterceptorAfter("upstream-call-abort", "stale-connection-retry", new StaleConnectionRetry());
+        builder.addExecInterceptorAfter("upstream-call-abort", "stale-connection-retry",
+                new StaleConnectionRetry(staleRetryWindowMillis));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,87 @@ class RequestBodyBudgetTest {
                 request.socket().close();
             }
         }
+    }
+
+    /**
+     * A body sent chunked (no Content-Length) is reserved at the per-request limit only while it is received:
+     * once read it counts its real size, and once the provider call is sent nothing. Long streams whose
+     * requests came chunked therefore leave the budget to further requests, and it is all back afterwards.
+     */
+    @Test
+    void streamsSentChunkedHoldNoBodyBudgetWhileTheyStream() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream();
+             GatewayHarness gateway = GatewayHarness.start("providers:\n" + GatewayHarness.provider("p", "openai",
+                     upstream.baseUrl(), null, null, "{model_id: m, model_name: M}"), Map.of(
+                     "camel.server.maxBodySize", "1048576",
+                     "llm.server.max-body-bytes", "1048576",
+                     // room for two chunked bodies being received at once, not three
+                     "llm.server.max-body-bytes-in-flight", "2500000"))) {
+            RequestBodyBudget budget = gateway.camelContext().getRegistry()
+                    .lookupByNameAndType("requestBodyBudget", RequestBodyBudget.class);
+            String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}";
+            // each stream sends its first event at once and every further one only when the test steps it
+            upstream.reply(new FakeUpstream.Stepped(List.of(chunk, chunk, "[DONE]"), 0));
+            String stream = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            List<Socket> streams = new ArrayList<>();
+            List<BufferedReader> readers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Socket socket = sendChunked(gateway, stream);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String status = in.readLine();
+                assertEquals("HTTP/1.1 200 OK", status, "stream " + i + " is admitted while the others stream");
+                assertTrue(readUntil(in, "data: {").startsWith("data: {"), "stream " + i + " is under way");
+                streams.add(socket);
+                readers.add(in);
+            }
+            await().atMost(GENEROUS).until(() -> budget.reserved() == 0);
+
+            try (Socket further = sendChunked(gateway, "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")) {
+                String answer = readAnswer(further);
+                assertTrue(answer.startsWith("HTTP/1.1 404"), "a further chunked request gets in: " + answer);
+                assertTrue(answer.contains("model_not_found"), answer);
+            }
+
+            for (int i = 0; i < 2 * streams.size(); i++) {
+                upstream.step();
+            }
+            for (BufferedReader in : readers) {
+                assertEquals("data: [DONE]", readUntil(in, "data: ["), "every stream ran to its end");
+            }
+            for (Socket socket : streams) {
+                socket.close();
+            }
+            await().atMost(GENEROUS).until(() -> budget.reserved() == 0);
+        }
+    }
+
+    /** A chat request whose body goes out chunked, with no Content-Length; the socket is left open for the answer. */
+    private static Socket sendChunked(GatewayHarness gateway, String body) throws Exception {
+        Socket socket = new Socket("127.0.0.1", URI.create(gateway.url("/")).getPort());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        int half = bytes.length / 2;
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + GatewayHarness.ADMIN_TOKEN + "\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write((Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes, 0, half);
+        out.write(("\r\n" + Integer.toHexString(bytes.length - half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes, half, bytes.length - half);
+        out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** The first line starting with {@code prefix}; fails when the connection ends first. */
+    private static String readUntil(BufferedReader in, String prefix) throws Exception {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("the connection ended before a line starting with " + prefix);
     }
 
     private static byte[] body() {

@@ -28,15 +28,39 @@ public final class GatewayHarness implements AutoCloseable {
     /** The admin token every harness gateway starts with; the request helpers send it unless told otherwise. */
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
+    /** The gateway's idle timeout when a test does not set {@code llm.server.idle-timeout-ms}. */
+    private static final long SERVER_IDLE_TIMEOUT_MS = 60_000;
+    /**
+     * How long the JDK client keeps an idle connection for reuse: {@code jdk.httpclient.keepalive.timeout}
+     * seconds (set below the gateway's idle timeout in the surefire configuration; the JDK's own default is
+     * 1200 s).
+     */
+    private static final long CLIENT_KEEPALIVE_MS = Long.getLong("jdk.httpclient.keepalive.timeout", 1200) * 1000;
+
     private final Main main;
     private final int port;
     private final TestDatabase database;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = newClient();
+    private final boolean freshConnectionsForWrites;
 
-    private GatewayHarness(Main main, int port, TestDatabase database) {
+    private GatewayHarness(Main main, int port, TestDatabase database, long serverIdleTimeoutMs) {
         this.main = main;
         this.port = port;
         this.database = database;
+        // A pooled connection that the gateway idle-closes just as a request goes out fails that request, and the
+        // JDK client resends only GET/HEAD: when the gateway may close a connection the pool still lends, every
+        // other request goes out on a connection of its own.
+        this.freshConnectionsForWrites = serverIdleTimeoutMs <= CLIENT_KEEPALIVE_MS;
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The client for a request of {@code method}: the pooled one, unless the gateway may idle-close its connections. */
+    private HttpClient client(String method) {
+        boolean resentByTheClient = method.equals("GET") || method.equals("HEAD");
+        return freshConnectionsForWrites && !resentByTheClient ? newClient() : client;
     }
 
     public static GatewayHarness start(String bootstrapYaml, Map<String, String> overrides) throws Exception {
@@ -85,7 +109,9 @@ public final class GatewayHarness implements AutoCloseable {
         main.setOverrideProperties(properties);
         beans.forEach(main::bind);
         main.start();
-        GatewayHarness harness = new GatewayHarness(main, port, database);
+        GatewayHarness harness = new GatewayHarness(main, port, database,
+                props.containsKey("llm.server.idle-timeout-ms") ? Long.parseLong(props.get("llm.server.idle-timeout-ms"))
+                        : SERVER_IDLE_TIMEOUT_MS);
         harness.awaitRegistry();
         return harness;
     }
@@ -115,7 +141,7 @@ public final class GatewayHarness implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             request.setHeader(headers[i], headers[i + 1]);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client("POST").send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Any method, a JSON body or none, and the key to present (null: none). */
@@ -128,7 +154,7 @@ public final class GatewayHarness implements AutoCloseable {
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client(method).send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -166,7 +192,7 @@ public final class GatewayHarness implements AutoCloseable {
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long start = System.nanoTime();
-        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = client("POST").send(request, HttpResponse.BodyHandlers.ofInputStream());
         List<TimedLine> lines = new ArrayList<>();
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         byte[] chunk = new byte[4096];

@@ -42,7 +42,9 @@ class ServerHardeningTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        // deadlines far below the stream's length and the provider's delay, to show they do not apply then
+        // deadlines far below the stream's length and the provider's delay, to show they do not apply then; with an
+        // idle timeout this short the harness sends each POST on a connection of its own, never on a pooled one the
+        // gateway may be closing at that instant
         gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(), "sk-p", null,
                         "{model_id: m, model_name: M}"),
                 Map.of("llm.server.idle-timeout-ms", "1500", "llm.server.request-head-timeout-ms", "700",
