@@ -21,9 +21,15 @@ public final class RotateSecretCommand {
     }
 
     public static int run(String propertiesLocation, Function<String, String> env) throws Exception {
+        return run(propertiesLocation, env, System.out, System.err);
+    }
+
+    /** As {@link #run(String, Function)}, telling the outcome on {@code out} and problems on {@code err}. */
+    public static int run(String propertiesLocation, Function<String, String> env, java.io.PrintStream out,
+                          java.io.PrintStream err) throws Exception {
         String newSecret = env.apply("AUTH_ENCRYPTION_SECRET_NEW");
         if (newSecret == null || newSecret.isBlank()) {
-            System.err.println("rotate-secret: set AUTH_ENCRYPTION_SECRET_NEW (and AUTH_ENCRYPTION_SECRET_OLD, unless the "
+            err.println("rotate-secret: set AUTH_ENCRYPTION_SECRET_NEW (and AUTH_ENCRYPTION_SECRET_OLD, unless the "
                     + "old secret is the one the gateway uses now)");
             return 2;
         }
@@ -44,7 +50,7 @@ public final class RotateSecretCommand {
                 }
             }
             if (oldSecret == null || oldSecret.isBlank()) {
-                System.err.println("rotate-secret: no old secret: set AUTH_ENCRYPTION_SECRET_OLD");
+                err.println("rotate-secret: no old secret: set AUTH_ENCRYPTION_SECRET_OLD");
                 return 2;
             }
             String url = settings.required("llm.db.url");
@@ -53,18 +59,18 @@ public final class RotateSecretCommand {
                 RegistryDatabase.migrate(dataSource, url);
                 SecretRotation.Outcome outcome = new SecretRotation(new CredentialCipher(oldSecret),
                         new CredentialCipher(newSecret)).run(dataSource);
-                System.out.println("rotate-secret: " + outcome.keysRotated() + " API keys and " + outcome.configValuesRotated()
+                out.println("rotate-secret: " + outcome.keysRotated() + " API keys and " + outcome.configValuesRotated()
                         + " config secrets re-encrypted; " + outcome.alreadyRotated() + " were already under the new secret");
             }
             if (fromFile) {
                 Files.writeString(secretFile, newSecret + "\n", StandardCharsets.UTF_8);
-                System.out.println("rotate-secret: " + secretFile + " now holds the new secret");
+                out.println("rotate-secret: " + secretFile + " now holds the new secret");
             } else {
-                System.out.println("rotate-secret: start the gateway with AUTH_ENCRYPTION_SECRET set to the new secret");
+                out.println("rotate-secret: start the gateway with AUTH_ENCRYPTION_SECRET set to the new secret");
             }
             return 0;
         } catch (IllegalStateException e) {
-            System.err.println("rotate-secret: " + e.getMessage());
+            err.println("rotate-secret: " + e.getMessage());
             return 1;
         }
     }

@@ -89,11 +89,15 @@ class SecretRotationTest {
             Files.writeString(properties, "llm.db.url = " + db.url() + "\nllm.db.user = " + db.user()
                     + "\nllm.db.password = " + db.password() + "\nllm.crypto.secret-file = " + dir.resolve("secret") + "\n");
             Map<String, String> env = Map.of("AUTH_ENCRYPTION_SECRET_OLD", "old-secret", "AUTH_ENCRYPTION_SECRET_NEW", "new-secret");
-            assertEquals(0, RotateSecretCommand.run("file:" + properties, env::get));
+            java.io.ByteArrayOutputStream told = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(told, true, java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, RotateSecretCommand.run("file:" + properties, env::get, out, out));
             assertEquals("sk-1", newCipher.decryptApiKey(column(ds, "p1", "api_key")));
-            assertEquals(0, RotateSecretCommand.run("file:" + properties, env::get), "running it again is harmless");
-            assertEquals(2, RotateSecretCommand.run("file:" + properties, Map.of("AUTH_ENCRYPTION_SECRET_OLD", "x")::get),
+            assertEquals(0, RotateSecretCommand.run("file:" + properties, env::get, out, out), "running it again is harmless");
+            assertTrue(told.toString(java.nio.charset.StandardCharsets.UTF_8).contains("were already under the new secret"), told.toString());
+            assertEquals(2, RotateSecretCommand.run("file:" + properties, Map.of("AUTH_ENCRYPTION_SECRET_OLD", "x")::get, out, out),
                     "no new secret: usage error");
+            assertTrue(told.toString(java.nio.charset.StandardCharsets.UTF_8).contains("set AUTH_ENCRYPTION_SECRET_NEW"), told.toString());
             assertTrue(newCipher.decryptApiKey(column(ds, "p0", "api_key")).equals("sk-0"));
         }
     }
