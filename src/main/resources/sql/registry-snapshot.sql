@@ -2,6 +2,6 @@ SELECT m.id AS model_row_id, m.model_id, m.model_name, m.model_alias, m.enabled 
        m.created_at AS model_created_at,
        p.id AS provider_id, p.name AS provider_name, p.provider_type, p.api_key, p.api_base, p.api_version,
        p.config, p.default_temperature, p.default_max_tokens, p.enabled AS provider_enabled
-FROM llm_models m
-JOIN llm_providers p ON p.id = m.provider_id
+FROM llm_providers p
+LEFT JOIN llm_models m ON m.provider_id = p.id
 ORDER BY p.name, m.model_id

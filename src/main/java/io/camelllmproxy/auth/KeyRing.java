@@ -1,5 +1,7 @@
 package io.camelllmproxy.auth;
 
+import io.camelllmproxy.registry.SnapshotGenerations;
+
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -26,7 +28,7 @@ public class KeyRing {
 
     private final byte[] adminTokenHash;
     private volatile Map<String, Entry> byHash = Map.of();
-    private long installedGeneration = -1;
+    private final SnapshotGenerations.Installed installed = new SnapshotGenerations.Installed();
 
     public KeyRing(String adminToken) {
         this.adminTokenHash = adminToken == null || adminToken.isBlank() ? null : ApiKeys.sha256(adminToken);
@@ -34,12 +36,12 @@ public class KeyRing {
 
     /** Installs the rows of {@code sql/api-keys-snapshot.sql} unconditionally (start-up, tests). */
     public void refresh(List<Map<String, Object>> rows) {
-        refresh(rows, Long.MAX_VALUE);
+        refresh(rows, SnapshotGenerations.UNORDERED);
     }
 
     /**
      * Installs the rows of {@code sql/api-keys-snapshot.sql} read under {@code generation} (a
-     * {@link io.camelllmproxy.registry.SnapshotGenerations} stamp taken before the read), unless a snapshot read
+     * {@link SnapshotGenerations} stamp taken before the read), unless a snapshot read
      * later is already installed: an older read would bring back a key revoked since.
      */
     public void refresh(List<Map<String, Object>> rows, long generation) {
@@ -53,14 +55,7 @@ public class KeyRing {
             next.put(hash, new Entry(HexFormat.of().parseHex(hash), identity, Boolean.TRUE.equals(bool(row.get("enabled"))),
                     instant(row.get("expires_at"))));
         }
-        synchronized (this) {
-            if (generation == Long.MAX_VALUE) {
-                byHash = next;
-            } else if (generation >= installedGeneration) {
-                installedGeneration = generation;
-                byHash = next;
-            }
-        }
+        installed.installIfCurrent(generation, () -> byHash = next);
     }
 
     /** The identity behind a presented key, or null when it is unknown, disabled or expired. */

@@ -11,6 +11,9 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
 /**
  * Answers a failed request in the OpenAI error shape. Before the first byte of a stream that is an
  * ordinary HTTP error; after it, one in-band {@code data: {"error":...}} event, {@code [DONE]}, and the end.
@@ -70,12 +73,22 @@ public class ErrorResponder implements Processor {
         }
     }
 
+    private static String stackTrace(Throwable failure) {
+        if (failure == null) {
+            return "(no exception recorded)";
+        }
+        StringWriter text = new StringWriter();
+        failure.printStackTrace(new PrintWriter(text));
+        return text.toString().stripTrailing();
+    }
+
     private static void log(Exchange exchange, Throwable failure, OpenAiError error, String key) {
         String route = exchange.getFromRouteId();
         if (error == null) {
             LOG.info("[{}] client closed the connection before the answer was complete; upstream call stopped", route);
         } else if (ErrorMapping.unexpected(error)) {
-            LOG.error("[{}] unexpected failure", route, failure);
+            // logged as text: the stack trace is kept, and an upstream value in any message of the chain is masked
+            LOG.error("[{}] unexpected failure: {}", route, KeyMask.mask(stackTrace(failure), key));
         } else if (error.status() >= 500) {
             LOG.warn("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
             if (LOG.isDebugEnabled() && failure != null) {

@@ -25,7 +25,7 @@ public class ModelResolver {
     private final long firstLoadWaitMillis;
     private final CountDownLatch firstLoad = new CountDownLatch(1);
     private volatile RegistryIndex index = RegistryIndex.empty();
-    private long installedGeneration = -1;
+    private final SnapshotGenerations.Installed installed = new SnapshotGenerations.Installed();
 
     public ModelResolver(CredentialCipher cipher, long firstLoadWaitMillis) {
         this.rows = new RegistryRows(cipher);
@@ -34,7 +34,7 @@ public class ModelResolver {
 
     /** Installs the rows of {@code sql/registry-snapshot.sql} unconditionally (tests). */
     public void refresh(List<Map<String, Object>> registryRows) {
-        refresh(registryRows, Long.MAX_VALUE);
+        refresh(registryRows, SnapshotGenerations.UNORDERED);
     }
 
     /**
@@ -43,14 +43,7 @@ public class ModelResolver {
      */
     public void refresh(List<Map<String, Object>> registryRows, long generation) {
         RegistryIndex next = new RegistryIndex(rows.toTargets(registryRows));
-        synchronized (this) {
-            if (generation == Long.MAX_VALUE) {
-                index = next;
-            } else if (generation >= installedGeneration) {
-                installedGeneration = generation;
-                index = next;
-            }
-        }
+        installed.installIfCurrent(generation, () -> index = next);
         firstLoad.countDown();
     }
 
@@ -60,15 +53,7 @@ public class ModelResolver {
     }
 
     public ModelTarget resolve(String name) {
-        RegistryIndex current = index();
-        RegistryIndex.Match match = current.match(name);
-        if (match.ambiguous()) {
-            throw ambiguous(match, name);
-        }
-        if (!match.found()) {
-            throw notFound(current, name);
-        }
-        ModelTarget target = match.candidates().get(0);
+        ModelTarget target = matchOne(name);
         if (target.credentialError() != null) {
             throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_credentials_unreadable",
                     "The API key stored for provider '" + target.providerName() + "' cannot be decrypted ("
@@ -100,6 +85,11 @@ public class ModelResolver {
      * model sends nothing upstream.
      */
     public ObjectNode model(String name) {
+        return modelObject(Json.MAPPER.createObjectNode(), name, matchOne(name));
+    }
+
+    /** The one servable model {@code name} means, or the 400 (ambiguous) or 404 (unknown or disabled) it earns. */
+    private ModelTarget matchOne(String name) {
         RegistryIndex current = index();
         RegistryIndex.Match match = current.match(name);
         if (match.ambiguous()) {
@@ -108,7 +98,7 @@ public class ModelResolver {
         if (!match.found()) {
             throw notFound(current, name);
         }
-        return modelObject(Json.MAPPER.createObjectNode(), name, match.candidates().get(0));
+        return match.candidates().get(0);
     }
 
     private static ObjectNode modelObject(ObjectNode node, String id, ModelTarget t) {

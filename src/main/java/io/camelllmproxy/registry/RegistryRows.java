@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Turns the rows of {@code sql/registry-snapshot.sql} into {@link ModelTarget}s. H2 and PostgreSQL hand
  * back different Java types for the same columns (JSON as text or PGobject, timestamps as OffsetDateTime
- * or Timestamp), so each value is read by what it is, not by what one driver returns.
+ * or Timestamp), so each value is read by what it is, not by what one driver returns. A provider without
+ * models comes as one row whose model columns are null and yields no target.
  */
 final class RegistryRows {
 
@@ -33,6 +34,9 @@ final class RegistryRows {
         Map<String, String[]> seen = new HashMap<>();
         List<ModelTarget> targets = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
+            if (row.get("model_row_id") == null) {
+                continue; // a provider without models: nothing to serve, though CredentialHealth still checks its key
+            }
             String[] key = credential(string(row.get("api_key")), seen);
             targets.add(new ModelTarget(
                     string(row.get("model_row_id")),

@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Hides a provider key in anything the gateway relays or logs from that provider: an upstream may echo the
@@ -20,17 +21,58 @@ public final class KeyMask {
     /** Shorter values are not masked: replacing every "abc" in a message would mangle it and hide nothing. */
     private static final int MIN_KEY_LENGTH = 4;
 
+    /** Compiled escape patterns of the last keys seen: a relay masks every event, and keys rarely change. */
+    private static final Map<String, Pattern> ESCAPED_FORMS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+            return size() > 64;
+        }
+    };
+
     private KeyMask() {
     }
 
-    /** {@code text} with every occurrence of {@code key} (as sent, or URL-encoded) replaced by {@link #MASK}. */
+    /**
+     * {@code text} with every occurrence of {@code key} replaced by {@link #MASK}: as sent, URL-encoded, or with
+     * any of its characters backslash-escaped. An upstream's JSON may write {@code /} as {@code \/} and any
+     * character as a backslash, {@code u} and four hex digits, and relayed JSON reaches the client as it came, so the client would decode the
+     * key; a JSON string held in a JSON string doubles the backslashes, and those forms are masked too. The whole
+     * escape is replaced, so masked JSON stays valid, and text without the key comes back unchanged.
+     */
     public static String mask(String text, String key) {
         if (text == null || key == null || key.length() < MIN_KEY_LENGTH) {
             return text;
         }
         String masked = text.contains(key) ? text.replace(key, MASK) : text;
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
-        return !encoded.equals(key) && masked.contains(encoded) ? masked.replace(encoded, MASK) : masked;
+        if (!encoded.equals(key) && masked.contains(encoded)) {
+            masked = masked.replace(encoded, MASK);
+        }
+        return masked.indexOf('\\') < 0 ? masked : escapedForms(key).matcher(masked).replaceAll(MASK);
+    }
+
+    /**
+     * The key with each character as itself or as its {@code u} escape (hex digits in either case), behind any
+     * run of backslashes ({@code \/}, {@code \\\/}). The run is part of the match, so no half of an escape is
+     * left behind.
+     */
+    private static Pattern escapedForms(String key) {
+        synchronized (ESCAPED_FORMS) {
+            Pattern known = ESCAPED_FORMS.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        StringBuilder regex = new StringBuilder();
+        for (char c : key.toCharArray()) {
+            regex.append("(?:\\\\*").append(Pattern.quote(String.valueOf(c)))
+                    .append("|\\\\+u(?i:").append(String.format("%04x", (int) c)).append("))");
+        }
+        Pattern pattern = Pattern.compile(regex.toString());
+        synchronized (ESCAPED_FORMS) {
+            ESCAPED_FORMS.put(key, pattern);
+        }
+        return pattern;
     }
 
     /** The header values masked; names are the gateway's own choice and stay. */

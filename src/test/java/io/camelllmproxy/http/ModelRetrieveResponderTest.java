@@ -33,7 +33,8 @@ class ModelRetrieveResponderTest {
                 "{model_id: gpt-4o-mini, model_name: GPT-4o mini, model_alias: fast}",
                 "{model_id: meta-llama/Llama-3-8b, model_name: Llama}",
                 "{model_id: shared, model_name: Shared}",
-                "{model_id: sleeping, model_name: Sleeping, enabled: false}")
+                "{model_id: sleeping, model_name: Sleeping, enabled: false}",
+                "{model_id: embedder, model_name: Embedder, supports_chat: false}")
                 + provider("second", "groq", "http://127.0.0.1:9/v1", null, null, "{model_id: shared, model_name: Shared too}");
         gateway = GatewayHarness.start(registry, Map.of());
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey(GatewayHarness.ADMIN_TOKEN).build();
@@ -55,6 +56,17 @@ class ModelRetrieveResponderTest {
             assertEquals(200, one.statusCode(), id + ": " + one.body());
             assertEquals(listed, Json.MAPPER.readTree(one.body()));
         }
+    }
+
+    /** The listing hides them, as ContextForge's does; chat still resolves them, so retrieving them works too. */
+    @Test
+    void aModelMarkedNotForChatIsUnlistedYetRetrievable() throws Exception {
+        JsonNode list = Json.MAPPER.readTree(gateway.get("/v1/models").body()).path("data");
+        assertFalse(list.findValuesAsText("id").contains("embedder"), list.toString());
+        HttpResponse<String> one = gateway.get("/v1/models/embedder");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("embedder", Json.MAPPER.readTree(one.body()).path("id").asText());
+        assertEquals("embedder", client.models().retrieve("embedder").id());
     }
 
     @Test

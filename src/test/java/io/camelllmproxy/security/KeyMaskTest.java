@@ -1,5 +1,6 @@
 package io.camelllmproxy.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.support.LogCapture;
@@ -31,6 +32,8 @@ class KeyMaskTest {
     /** Every header the gateway relays, each echoing the key. */
     static final Map<String, String> ECHOED_HEADERS = Map.of("x-request-id", "req-" + KEY, "x-ratelimit-limit-requests", KEY,
             "x-ratelimit-remaining-tokens", KEY + "-7", "retry-after", KEY, "retry-after-ms", KEY, "openai-processing-ms", KEY);
+    /** A key with the characters JSON may escape: {@code /} as {@code \/}, and any character as a u-escape. */
+    static final String SLASH_KEY = "sk-proj/AbC+dEf/9+8-161803398";
     static final String ERROR_BODY = "{\"error\":{\"message\":\"bad key " + KEY + "\",\"type\":\"" + KEY + "\",\"code\":\""
             + KEY + "\",\"param\":\"" + KEY + "\"}}";
 
@@ -45,7 +48,8 @@ class KeyMaskTest {
         gateway = GatewayHarness.start("providers:\n"
                 + provider("echo", "openai", upstream.baseUrl(), KEY, null, "{model_id: m, model_name: M}")
                 + provider("claude", "anthropic", upstream.baseUrl(), KEY, null, "{model_id: c, model_name: C}")
-                + provider("llama", "ollama", upstream.baseUrl().replace("/v1", ""), KEY, null, "{model_id: l, model_name: L}"),
+                + provider("llama", "ollama", upstream.baseUrl().replace("/v1", ""), KEY, null, "{model_id: l, model_name: L}")
+                + provider("slashy", "openai", upstream.baseUrl(), SLASH_KEY, null, "{model_id: s, model_name: S}"),
                 Map.of());
     }
 
@@ -58,6 +62,7 @@ class KeyMaskTest {
                 "the capture saw the error log lines");
         for (String line : capture.texts()) {
             assertFalse(line.contains(KEY), "the log holds the provider key: " + line);
+            assertFalse(line.contains(SLASH_KEY) || line.contains(escaped(SLASH_KEY)), "the log holds the provider key: " + line);
         }
     }
 
@@ -165,5 +170,108 @@ class KeyMaskTest {
         assertNoKey(response.headers(), String.join("\n", data));
         assertTrue(data.stream().anyMatch(d -> d.contains("\"error\"")), "the error event was relayed: " + data);
         assertEquals(KEY, upstream.take().header("x-api-key"), "the echoed value is the key it received");
+    }
+    /** The key as a JSON encoder that escapes {@code /} and non-letters writes it, hex digits in either case. */
+    static String escaped(String key) {
+        return key.replace("/", "\\/").replace("+", "\\u002B").replace("A", "\\u0041").replace("d", "\\u0064");
+    }
+
+    /** The key with {@code /} and {@code +} as u-escapes in lower-case hex. */
+    static String uEscaped(String key) {
+        return key.replace("/", "\\u002f").replace("+", "\\u002b");
+    }
+
+    /** Neither the text nor any string the client decodes from it (JSON held in JSON strings included) holds the key. */
+    static void assertNoKeyInAnyForm(String text, String key) throws Exception {
+        assertFalse(text.contains(key), "the text holds the key: " + text);
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (java.io.IOException notJson) {
+            return;
+        }
+        assertNoKeyInAnyForm(node, key);
+    }
+
+    static void assertNoKeyInAnyForm(JsonNode node, String key) throws Exception {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            assertNoKeyInAnyForm(node.asText(), key);
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            assertFalse(field.getKey().contains(key), "a field name holds the key: " + field.getKey());
+            assertNoKeyInAnyForm(field.getValue(), key);
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                assertNoKeyInAnyForm(element, key);
+            }
+        }
+    }
+
+    @Test
+    void anErrorAnswerEchoingTheKeyJsonEscapedIsMasked() throws Exception {
+        String body = "{\"error\":{\"message\":\"bad key " + escaped(SLASH_KEY) + "\",\"type\":\""
+                + uEscaped(SLASH_KEY) + "\",\"code\":\"" + escaped(SLASH_KEY)
+                + "\",\"param\":\"p\"}}";
+        upstream.reply(new FakeUpstream.Json(503, body, Map.of("x-request-id", "req-" + escaped(SLASH_KEY))));
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions", CHAT.replace("\"m\"", "\"s\""));
+        assertEquals(503, response.statusCode());
+        assertNoKeyInAnyForm(response.body(), SLASH_KEY);
+        response.headers().map().forEach((name, values) -> values.forEach(value -> assertFalse(
+                value.contains(SLASH_KEY) || value.contains(escaped(SLASH_KEY)), name + ": " + value)));
+        assertEquals("bad key " + KeyMask.MASK, Json.MAPPER.readTree(response.body()).get("error").get("message").asText());
+        assertEquals("Bearer " + SLASH_KEY, upstream.take().header("Authorization"));
+    }
+
+    @Test
+    void aCompletionEchoingTheKeyJsonEscapedIsMaskedAndOneWithoutTheKeyIsRelayedByteForByte() throws Exception {
+        String body = completion("your key is " + escaped(SLASH_KEY), "{\"key\":\"" + escaped(SLASH_KEY) + "\"}");
+        upstream.reply(new FakeUpstream.Json(200, body, Map.of()));
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions", CHAT.replace("\"m\"", "\"s\""));
+        assertEquals(200, response.statusCode(), response.body());
+        assertNoKeyInAnyForm(response.body(), SLASH_KEY);
+        JsonNode message = Json.MAPPER.readTree(response.body()).get("choices").get(0).get("message");
+        assertEquals("your key is " + KeyMask.MASK, message.get("content").asText());
+        assertEquals("{\"key\":\"" + KeyMask.MASK + "\"}", message.at("/tool_calls/0/function/arguments").asText());
+        upstream.take();
+
+        // escapes alone are no reason to touch a body: without the key it reaches the client as the provider wrote it
+        String clean = completion("a\\/b \\u002B c", "{\"path\":\"a\\/b\\u002b\"}");
+        upstream.reply(new FakeUpstream.Json(200, clean, Map.of()));
+        HttpResponse<String> untouched = gateway.postJson("/v1/chat/completions", CHAT.replace("\"m\"", "\"s\""));
+        assertEquals(200, untouched.statusCode(), untouched.body());
+        assertEquals(clean, untouched.body());
+        upstream.take();
+    }
+
+    /** A completion whose tool call {@code arguments} (JSON text) is written as a JSON string, as OpenAI does. */
+    static String completion(String contentJson, String argumentsText) throws Exception {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"s\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"" + contentJson + "\",\"tool_calls\":[{"
+                + "\"id\":\"t1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":"
+                + Json.MAPPER.writeValueAsString(argumentsText) + "}}]},\"finish_reason\":\"tool_calls\"}]}";
+    }
+
+    @Test
+    void aStreamEchoingTheKeyJsonEscapedInChunksAndErrorEventsIsMasked() throws Exception {
+        String chunk = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"s\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"key " + escaped(SLASH_KEY) + "\"},\"finish_reason\":null}]}";
+        String error = "{\"error\":{\"message\":\"echo " + escaped(SLASH_KEY) + "\",\"code\":\"" + uEscaped(SLASH_KEY) + "\"}}";
+        upstream.reply(new FakeUpstream.Raw(200, "text/event-stream", List.of("data: " + chunk + "\n\n", "data: " + error + "\n\n",
+                "data: [DONE]\n\n"), 1));
+        GatewayHarness.StreamedResponse response = gateway.postStreaming(STREAM.replace("\"m\"", "\"s\""));
+        assertEquals(200, response.status());
+        List<String> data = response.data();
+        for (String event : data) {
+            assertNoKeyInAnyForm(event, SLASH_KEY);
+        }
+        assertTrue(data.stream().anyMatch(d -> d.contains("\"key " + KeyMask.MASK + "\"")), "the chunk was relayed, masked: " + data);
+        assertTrue(data.stream().anyMatch(d -> d.contains("\"error\"") && d.contains(KeyMask.MASK)), "the error event was relayed: " + data);
+        assertEquals("[DONE]", data.get(data.size() - 1));
+        assertEquals("Bearer " + SLASH_KEY, upstream.take().header("Authorization"));
     }
 }
