@@ -7,6 +7,7 @@ import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.WireTransformer;
+import io.camelllmproxy.upstream.UpstreamHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

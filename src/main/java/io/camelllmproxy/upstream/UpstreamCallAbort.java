@@ -1,5 +1,6 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
+import io.camelllmproxy.http.AdmissionControl;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;

@@ -1,4 +1,4 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;

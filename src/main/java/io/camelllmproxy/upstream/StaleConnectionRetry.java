@@ -1,4 +1,4 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;

@@ -1,6 +1,7 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.UpstreamRequest;
 import io.camelllmproxy.transform.WireTransformer;

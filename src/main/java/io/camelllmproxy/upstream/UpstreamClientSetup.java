@@ -1,4 +1,4 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpActivityListener;

@@ -1,5 +1,6 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
+import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.transform.UpstreamRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,4 +1,4 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import io.camelllmproxy.security.KeyMask;
 import org.apache.camel.Message;

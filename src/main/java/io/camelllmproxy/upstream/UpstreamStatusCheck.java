@@ -1,7 +1,8 @@
-package io.camelllmproxy.http;
+package io.camelllmproxy.upstream;
 
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.WireTransformer;
 import org.apache.camel.Exchange;
