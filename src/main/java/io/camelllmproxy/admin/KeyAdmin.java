@@ -28,10 +28,13 @@ public class KeyAdmin {
 
     private final Jdbc db;
     private final Runnable reload;
+    private final java.util.function.Consumer<String> revokeNow;
 
-    public KeyAdmin(javax.sql.DataSource dataSource, Runnable reload) {
+    /** {@code revokeNow} refuses a key in memory at once, before the reload that may fail with the database. */
+    public KeyAdmin(javax.sql.DataSource dataSource, Runnable reload, java.util.function.Consumer<String> revokeNow) {
         this.db = new Jdbc(dataSource);
         this.reload = DatabaseUnavailable.mapped(reload);
+        this.revokeNow = revokeNow;
     }
 
     public void create(Exchange exchange) {
@@ -92,6 +95,7 @@ public class KeyAdmin {
         if (id == null || db.update("UPDATE llm_api_keys SET enabled = FALSE WHERE id = ?", id) == 0) {
             throw AdminIo.notFound("key", id);
         }
+        revokeNow.accept(id);
         reload.run();
         AdminIo.noContent(exchange);
     }

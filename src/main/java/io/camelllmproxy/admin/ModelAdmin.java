@@ -61,7 +61,7 @@ public class ModelAdmin {
             db.insert("llm_models", columns);
         });
         reload.run();
-        AdminIo.reply(exchange, 201, view(load(id)));
+        AdminIo.reply(exchange, 201, view(existing(id)));
     }
 
     public void list(Exchange exchange) {
@@ -100,8 +100,9 @@ public class ModelAdmin {
         ObjectNode body = AdminIo.body(exchange);
         boolean[] changed = {false};
         db.inTransaction(() -> {
+            String providerType = providerType(ProviderAdmin.str(existing(id).get("provider_id")), true);
+            // read again under the provider's lock: a provider deleted meanwhile took the model with it
             Map<String, Object> stored = existing(id);
-            String providerType = providerType(ProviderAdmin.str(stored.get("provider_id")), true);
             Map<String, Object> columns = validated(body, stored, providerType);
             Object modelId = columns.get("model_id");
             if (modelId != null && db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ? AND id <> ?",
@@ -116,7 +117,7 @@ public class ModelAdmin {
         if (changed[0]) {
             reload.run();
         }
-        AdminIo.reply(exchange, 200, view(load(id)));
+        AdminIo.reply(exchange, 200, view(existing(id)));
     }
 
     public void delete(Exchange exchange) {
@@ -137,7 +138,7 @@ public class ModelAdmin {
             db.updateById("llm_models", Map.of("enabled", activate), id);
         });
         reload.run();
-        AdminIo.reply(exchange, 200, view(load(id)));
+        AdminIo.reply(exchange, 200, view(existing(id)));
     }
 
     /**

@@ -77,7 +77,7 @@ public class ProviderAdmin {
             db.insert("llm_providers", columns);
         });
         reload.run();
-        AdminIo.reply(exchange, 201, view(load(id)));
+        AdminIo.reply(exchange, 201, view(existing(id)));
     }
 
     public void list(Exchange exchange) {
@@ -128,7 +128,7 @@ public class ProviderAdmin {
         if (changed[0]) {
             reload.run();
         }
-        AdminIo.reply(exchange, 200, view(load(id)));
+        AdminIo.reply(exchange, 200, view(existing(id)));
     }
 
     public void delete(Exchange exchange) {
@@ -154,7 +154,7 @@ public class ProviderAdmin {
             db.updateById("llm_providers", Map.of("enabled", activate), id);
         });
         reload.run();
-        AdminIo.reply(exchange, 200, view(load(id)));
+        AdminIo.reply(exchange, 200, view(existing(id)));
     }
 
     public void health(Exchange exchange) {
@@ -221,7 +221,9 @@ public class ProviderAdmin {
         }
         String key = check.secret("api_key");
         azureNames(check, create ? null : stored, config);
-        if (!create && "azure_openai".equals(check.peekText("provider_type"))) {
+        // only a change to Azure is checked here; an Azure provider's bad rows are refused at request time
+        if (!create && "azure_openai".equals(check.peekText("provider_type"))
+                && !"azure_openai".equals(str(stored.get("provider_type")))) {
             dotSegmentModels(check, str(stored.get("id")));
         }
         check.done();

@@ -29,6 +29,8 @@ public class KeyRing {
     private final byte[] adminTokenHash;
     private volatile Map<String, Entry> byHash = Map.of();
     private final SnapshotGenerations.Installed installed = new SnapshotGenerations.Installed();
+    /** Keys revoked through this gateway: revocation is final, so no later snapshot may bring one back. */
+    private final Set<String> revokedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KeyRing(String adminToken) {
         this.adminTokenHash = adminToken == null || adminToken.isBlank() ? null : ApiKeys.sha256(adminToken);
@@ -58,6 +60,14 @@ public class KeyRing {
         installed.installIfCurrent(generation, () -> byHash = next);
     }
 
+    /**
+     * Refuses the key with this id from now on, whatever snapshot is installed: a revocation committed while
+     * the reload after it fails (the database gone in between) must still hold at once.
+     */
+    public void revoke(String id) {
+        revokedIds.add(id);
+    }
+
     /** The identity behind a presented key, or null when it is unknown, disabled or expired. */
     public ApiKeyIdentity authenticate(String presented) {
         if (presented == null || presented.isEmpty() || presented.length() > 512) {
@@ -68,7 +78,8 @@ public class KeyRing {
             return ApiKeyIdentity.ADMIN_TOKEN;
         }
         Entry entry = byHash.get(HexFormat.of().formatHex(digest));
-        if (entry == null || !MessageDigest.isEqual(digest, entry.hash()) || !entry.enabled()) {
+        if (entry == null || !MessageDigest.isEqual(digest, entry.hash()) || !entry.enabled()
+                || revokedIds.contains(entry.identity().keyId())) {
             return null;
         }
         if (entry.expiresAt() != null && !Instant.now().isBefore(entry.expiresAt())) {

@@ -186,7 +186,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
         registry.bind("providerAdmin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
         registry.bind("modelAdmin", new ModelAdmin(dataSource, reload));
-        registry.bind("keyAdmin", new KeyAdmin(dataSource, reload));
+        registry.bind("keyAdmin", new KeyAdmin(dataSource, reload, keys::revoke));
     }
 
     private static String encryptionSecret(Settings settings) {

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Body bytes are reserved while the body is received: its Content-Length, or the per-request limit when the
  * length is not declared (chunked). Once received, the reservation shrinks to the body's real size, and it
  * is given back as soon as the body is no longer held ({@link RequestContext#bodyReleased()}, once the
- * provider call is sent) and at the latest when the request ends, so a long stream holds no body budget.
+ * provider has answered its response head) and at the latest when the request ends, so a long stream holds no body budget.
  */
 public class AdmissionControl implements Handler<RoutingContext> {
 

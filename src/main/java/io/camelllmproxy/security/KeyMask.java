@@ -52,9 +52,9 @@ public final class KeyMask {
     }
 
     /**
-     * The key with each character as itself or as its {@code u} escape (hex digits in either case), behind any
-     * run of backslashes ({@code \/}, {@code \\\/}). The run is part of the match, so no half of an escape is
-     * left behind.
+     * The key with each character as itself or as its {@code u} escape (hex digits in either case), behind a run
+     * of up to seven backslashes ({@code \/}, {@code \\\/}: JSON three strings deep). The run is part of the
+     * match, so no half of an escape is left behind.
      */
     private static Pattern escapedForms(String key) {
         synchronized (ESCAPED_FORMS) {
@@ -65,8 +65,9 @@ public final class KeyMask {
         }
         StringBuilder regex = new StringBuilder();
         for (char c : key.toCharArray()) {
-            regex.append("(?:\\\\*").append(Pattern.quote(String.valueOf(c)))
-                    .append("|\\\\+u(?i:").append(String.format("%04x", (int) c)).append("))");
+            // runs bounded and possessive: a text of many backslashes must cost linear time, never backtracking
+            regex.append("(?:\\\\{0,7}+").append(Pattern.quote(String.valueOf(c)))
+                    .append("|\\\\{1,7}+u(?i:").append(String.format("%04x", (int) c)).append("))");
         }
         Pattern pattern = Pattern.compile(regex.toString());
         synchronized (ESCAPED_FORMS) {

@@ -93,6 +93,17 @@ class KeyMaskTest {
     }
 
     @Test
+    void aLongRunOfBackslashesIsMaskedInLinearTime() {
+        // a model can be asked to echo thousands of backslashes: with unbounded runs in the escape pattern every
+        // start position re-scanned the run and a worker spun for hours; the bound only guards against that hang
+        String key = "sk-a/b+c-0123456789";
+        String text = "\\".repeat(200_000) + "x " + key.replace("/", "\\/");
+        String masked = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> KeyMask.mask(text, key));
+        assertEquals("\\".repeat(200_000) + "x " + KeyMask.MASK, masked);
+    }
+
+    @Test
     void aKeyStraddlingTheMessageCutIsMaskedWhole() throws Exception {
         upstream.reply(new FakeUpstream.Json(500, "{\"error\":{\"message\":\"" + "m".repeat(1990) + KEY + "\"}}", Map.of()));
         HttpResponse<String> response = gateway.postJson("/v1/chat/completions", CHAT);

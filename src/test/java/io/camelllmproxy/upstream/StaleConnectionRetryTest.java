@@ -47,7 +47,9 @@ class StaleConnectionRetryTest {
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
                      null, null, "{model_id: m, model_name: M}"),
-                     Map.of("llm.upstream.validate-after-inactivity-ms", validateAfterInactivityMs))) {
+                     // a window far beyond any stall of a loaded machine: this test is about the close, the window has its own
+                     Map.of("llm.upstream.validate-after-inactivity-ms", validateAfterInactivityMs,
+                             "llm.upstream.stale-retry-window-ms", "60000"))) {
             upstream.replyJson(200, "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}");
             for (int i = 0; i < 6; i++) {
                 assertEquals(200, gateway.postJson("/v1/chat/completions", CHAT).statusCode(), "request " + i);
@@ -73,6 +75,7 @@ class StaleConnectionRetryTest {
                      Map.of("llm.upstream.stale-retry-window-ms", String.valueOf(windowMs)))) {
             // a first answer makes the connection a reused one for the next request
             assertEquals(200, gateway.postJson("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(1, upstream.connections(), "one connection so far, which the held request will reuse");
             upstream.holdNext(reset);
             CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -89,6 +92,7 @@ class StaleConnectionRetryTest {
             assertEquals("upstream_connection_error",
                     Json.MAPPER.readTree(response.body()).get("error").get("code").asText(), response.body());
             assertEquals(2, upstream.requests(), "the held request reached the provider once, not again");
+            assertEquals(1, upstream.connections(), "the held request went out on the reused connection");
         }
     }
 
@@ -127,6 +131,10 @@ class StaleConnectionRetryTest {
 
         void release() {
             released.countDown();
+        }
+
+        int connections() {
+            return sockets.size();
         }
 
         int requests() {
