@@ -46,7 +46,7 @@ public final class TestRunSummary implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
-        System.out.println(System.getProperty("llm.test.db", "h2") + ": " + passed + " passed, " + failed + " failed, "
+        System.out.println((TestDatabase.postgres() ? "postgresql" : "h2") + ": " + passed + " passed, " + failed + " failed, "
                 + skipped + " skipped");
     }
 }
