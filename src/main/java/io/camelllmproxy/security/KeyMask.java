@@ -21,10 +21,10 @@ public final class KeyMask {
     /** Shorter values are not masked: replacing every "abc" in a message would mangle it and hide nothing. */
     private static final int MIN_KEY_LENGTH = 4;
 
-    /** Compiled escape patterns of the last keys seen: a relay masks every event, and keys rarely change. */
-    private static final Map<String, Pattern> ESCAPED_FORMS = new LinkedHashMap<>(16, 0.75f, true) {
+    /** The other spellings of the last keys seen: a relay masks every event, and keys rarely change. */
+    private static final Map<String, Forms> FORMS = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Forms> eldest) {
             return size() > 64;
         }
     };
@@ -35,20 +35,40 @@ public final class KeyMask {
     /**
      * {@code text} with every occurrence of {@code key} replaced by {@link #MASK}: as sent, URL-encoded, or with
      * any of its characters backslash-escaped. An upstream's JSON may write {@code /} as {@code \/} and any
-     * character as a backslash, {@code u} and four hex digits, and relayed JSON reaches the client as it came, so the client would decode the
-     * key; a JSON string held in a JSON string doubles the backslashes, and those forms are masked too. The whole
-     * escape is replaced, so masked JSON stays valid, and text without the key comes back unchanged.
+     * character as a backslash, {@code u} and four hex digits, and relayed JSON reaches the client as it came,
+     * so the client would decode the key; a JSON string held in a JSON string doubles the backslashes, and those
+     * forms are masked too. The whole escape is replaced, so masked JSON stays valid, and text without the key
+     * comes back unchanged.
      */
     public static String mask(String text, String key) {
         if (text == null || key == null || key.length() < MIN_KEY_LENGTH) {
             return text;
         }
+        Forms forms = forms(key);
         String masked = text.contains(key) ? text.replace(key, MASK) : text;
-        String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
-        if (!encoded.equals(key) && masked.contains(encoded)) {
-            masked = masked.replace(encoded, MASK);
+        if (forms.encoded() != null && masked.contains(forms.encoded())) {
+            masked = masked.replace(forms.encoded(), MASK);
         }
-        return masked.indexOf('\\') < 0 ? masked : escapedForms(key).matcher(masked).replaceAll(MASK);
+        return masked.indexOf('\\') < 0 ? masked : forms.escaped().matcher(masked).replaceAll(MASK);
+    }
+
+    /** The key's other spellings, made once per key: every relayed event is masked, so none is made per call. */
+    private record Forms(String encoded, Pattern escaped) {
+    }
+
+    private static Forms forms(String key) {
+        synchronized (FORMS) {
+            Forms known = FORMS.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
+        Forms forms = new Forms(encoded.equals(key) ? null : encoded, escapedForms(key));
+        synchronized (FORMS) {
+            FORMS.put(key, forms);
+        }
+        return forms;
     }
 
     /**
@@ -57,23 +77,13 @@ public final class KeyMask {
      * match, so no half of an escape is left behind.
      */
     private static Pattern escapedForms(String key) {
-        synchronized (ESCAPED_FORMS) {
-            Pattern known = ESCAPED_FORMS.get(key);
-            if (known != null) {
-                return known;
-            }
-        }
         StringBuilder regex = new StringBuilder();
         for (char c : key.toCharArray()) {
             // runs bounded and possessive: a text of many backslashes must cost linear time, never backtracking
             regex.append("(?:\\\\{0,7}+").append(Pattern.quote(String.valueOf(c)))
                     .append("|\\\\{1,7}+u(?i:").append(String.format("%04x", (int) c)).append("))");
         }
-        Pattern pattern = Pattern.compile(regex.toString());
-        synchronized (ESCAPED_FORMS) {
-            ESCAPED_FORMS.put(key, pattern);
-        }
-        return pattern;
+        return Pattern.compile(regex.toString());
     }
 
     /** The header values masked; names are the gateway's own choice and stay. */
