@@ -15,6 +15,7 @@ import io.camelllmproxy.auth.KeyUsage;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.EncryptionSecret;
+import io.camelllmproxy.health.GatewayHealthChecks;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
@@ -159,6 +160,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
         registry.bind("credentialHealth", credentialHealth);
         registry.bind("healthResponder", new HealthResponder(credentialHealth));
+        GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
+                snapshotMaxAgeMillis(settings), credentialHealth);
         registry.bind("chatRequestReader", new ChatRequestReader(admission));
         registry.bind("modelResolution", new ModelResolution(resolver));
         registry.bind("modelListResponder", new ModelListResponder(resolver));
@@ -187,6 +190,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("providerAdmin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
         registry.bind("modelAdmin", new ModelAdmin(dataSource, reload));
         registry.bind("keyAdmin", new KeyAdmin(dataSource, reload, keys::revoke));
+    }
+
+    /** The health check's query may take as long as a connection may be waited for. */
+    private static int dbTimeoutSeconds(Settings settings) {
+        return (int) Math.max(1, (settings.longValue("llm.db.connection-timeout-ms", 3_000) + 999) / 1000);
+    }
+
+    /** Unset: five refresh periods, and never under 10 s, so one slow reload on a busy machine is not an outage. */
+    private static long snapshotMaxAgeMillis(Settings settings) {
+        long configured = settings.longValue("llm.health.snapshot-max-age-ms", 0);
+        return configured > 0 ? configured : Math.max(10_000, 5 * settings.longValue("llm.registry.refresh-ms", 2_000));
     }
 
     private static String encryptionSecret(Settings settings) {
