@@ -1,5 +1,6 @@
 package io.camelllmproxy.health;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -28,14 +29,42 @@ public class RegistryDatabaseCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(timeoutSeconds);
-            statement.execute("SELECT 1");
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(timeoutSeconds);
+                statement.execute("SELECT 1");
+            }
             builder.up();
         } catch (SQLException e) {
             // the message only: a driver's stack trace is no use to a probe, and the URL's password never reaches it
             builder.message("The registry database does not answer: " + e.getMessage());
             builder.down();
+            evict(connection);
+        } finally {
+            close(connection);
+        }
+    }
+
+    /**
+     * A connection that failed the query is not lent again. The pool drops a broken one by itself only for the
+     * SQL states it knows (PostgreSQL's 08xxx, not H2's "database is already closed"), and checks an idle one
+     * only after half a second unused, which frequent probes never leave it.
+     */
+    private void evict(Connection connection) {
+        if (connection != null && dataSource instanceof HikariDataSource pool) {
+            pool.evictConnection(connection);
+        }
+    }
+
+    private static void close(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // already evicted or broken: nothing left to release
+            }
         }
     }
 }

@@ -16,14 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,8 +97,7 @@ class CamelToolingTest {
 
     @Test
     void observeHealthListsTheGatewayChecks() throws Exception {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> ObserveHealthTest.probe(gateway, "/observe/health").statusCode() == 200);
+        ObserveHealthTest.awaitStatus(gateway, "/observe/health", 200);
         HttpResponse<String> health = ObserveHealthTest.probe(gateway, "/observe/health");
         assertTrue(health.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         Map<String, JsonNode> checks = ObserveHealthTest.checks(health);

@@ -65,14 +65,14 @@ class ObserveHealthTest {
                      "llm.db.url", url, "llm.db.user", user, "llm.db.password", password,
                      "llm.db.connection-timeout-ms", "500",
                      "llm.health.snapshot-max-age-ms", "3000"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 200);
+            awaitStatus(gateway, "/observe/health/ready", 200);
             Map<String, JsonNode> up = checks(probe(gateway, "/observe/health"));
             for (String id : GATEWAY_CHECKS) {
                 assertEquals("UP", up.get(id).get("status").asText(), id + ": " + up);
             }
 
             proxy.drop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 503);
+            awaitStatus(gateway, "/observe/health/ready", 503);
             Map<String, JsonNode> down = checks(probe(gateway, "/observe/health/ready"));
             assertEquals("DOWN", down.get(RegistryDatabaseCheck.ID).get("status").asText(), down.toString());
             assertTrue(down.get(RegistryDatabaseCheck.ID).get("message").asText().contains("registry database"));
@@ -85,7 +85,7 @@ class ObserveHealthTest {
             assertFalse(probe(gateway, "/observe/health/ready").body().contains("sk-p"));
 
             proxy.restore();
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 200);
+            awaitStatus(gateway, "/observe/health/ready", 200);
             Map<String, JsonNode> again = checks(probe(gateway, "/observe/health"));
             assertEquals("UP", again.get(RegistryDatabaseCheck.ID).get("status").asText(), again.toString());
             assertEquals("UP", again.get(RegistrySnapshotCheck.ID).get("status").asText(), again.toString());
@@ -104,7 +104,7 @@ class ObserveHealthTest {
              GatewayHarness gateway = GatewayHarness.start("providers:\n"
                      + provider("good", "openai", upstream.baseUrl(), "sk-good", null, "{model_id: g, model_name: G}")
                      + provider("bad", "openai", upstream.baseUrl(), "sk-bad", null, "{model_id: b, model_name: B}"), Map.of())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 200);
+            awaitStatus(gateway, "/observe/health/ready", 200);
 
             // the key as another secret encrypted it: what a wrong AUTH_ENCRYPTION_SECRET looks like
             try (Connection db = gateway.database().connect();
@@ -112,7 +112,7 @@ class ObserveHealthTest {
                 update.setString(1, new CredentialCipher("another-encryption-secret").encryptApiKey(badKey));
                 assertEquals(1, update.executeUpdate());
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 503);
+            awaitStatus(gateway, "/observe/health/ready", 503);
             HttpResponse<String> down = probe(gateway, "/observe/health/ready");
             JsonNode credentials = checks(down).get(ProviderCredentialsCheck.ID);
             assertEquals("DOWN", credentials.get("status").asText(), down.body());
@@ -131,9 +131,17 @@ class ObserveHealthTest {
             HttpResponse<String> fixed = gateway.send("PATCH", "/llm/providers/" + badId, "{\"api_key\":\"sk-bad-new\"}",
                     GatewayHarness.ADMIN_TOKEN);
             assertEquals(200, fixed.statusCode(), fixed.body());
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe(gateway, "/observe/health/ready").statusCode() == 200);
+            awaitStatus(gateway, "/observe/health/ready", 200);
             assertEquals("UP", checks(probe(gateway, "/observe/health")).get(ProviderCredentialsCheck.ID).get("status").asText());
         }
+    }
+
+    /** Waits until {@code path} answers {@code status}; a timeout tells the last answer. */
+    static void awaitStatus(GatewayHarness gateway, String path, int status) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = probe(gateway, path);
+            assertEquals(status, response.statusCode(), response.body());
+        });
     }
 
     /** A probe as Kubernetes sends it: no key. */
