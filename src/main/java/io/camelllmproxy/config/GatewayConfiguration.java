@@ -118,8 +118,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         registry.bind("upstreamConnections", upstreamConnections);
+        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("upstreamClientSetup", new UpstreamClientSetup(
-                settings.longValue("llm.upstream.stale-retry-window-ms", 500)));
+                settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
         String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
@@ -153,7 +155,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("keyUsage", usage);
         context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
 
-        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("modelResolver", resolver);
         registry.bind("snapshotGenerations", new SnapshotGenerations());
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
