@@ -122,6 +122,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("upstreamClientSetup", new UpstreamClientSetup(
                 settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
                 settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
+        registry.bind("llm-http", UpstreamClientSetup.component());
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
         String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");

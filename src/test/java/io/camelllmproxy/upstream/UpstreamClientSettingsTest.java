@@ -101,5 +101,6 @@ class UpstreamClientSettingsTest {
         assertEquals(1, http.getResponseTimeout());
         assertTrue(http.getHttpClientConfigurer() == null, "the gateway's client setup is not the component's");
         assertTrue(http.getClientConnectionManager() == null, "the gateway's pool is not the component's");
+        assertTrue(http.getHttpActivityListener() == null, "nothing of the gateway was autowired into the component");
     }
 }
