@@ -43,7 +43,8 @@ class ProviderKeyExposureTest {
         LogCapture capture = LogCapture.everyLogger(Level.TRACE);
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(), KEY,
-                     null, "{model_id: m, model_name: M}"), Map.of(), Map.of("keyScan", scan))) {
+                     // Camel's tracer on too: it logs every step's headers and body, as a host debugging its routes would
+                     null, "{model_id: m, model_name: M}"), Map.of("camel.main.tracing", "true"), Map.of("keyScan", scan))) {
             assertTrue(LogManager.getLogger("org.apache.hc.client5.http.headers").isTraceEnabled()
                     && LogManager.getLogger("org.apache.hc.client5.http.wire").isTraceEnabled()
                     && LogManager.getLogger("org.apache.camel.component.http").isTraceEnabled(),
@@ -79,6 +80,8 @@ class ProviderKeyExposureTest {
                 "the capture saw HttpClient's DEBUG logging");
         assertTrue(capture.lines().stream().anyMatch(l -> l.logger().startsWith("org.apache.camel.component.http")),
                 "the capture saw camel-http's DEBUG logging");
+        assertTrue(capture.lines().stream().anyMatch(l -> l.logger().equals("org.apache.camel.Tracing")),
+                "the capture saw Camel's tracer");
         for (LogCapture.Line line : capture.lines()) {
             assertFalse(line.text().contains(KEY), "a log line holds the provider key: " + line.logger() + " " + line.text());
         }
