@@ -52,7 +52,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.sql.SqlComponent;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -61,11 +60,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Properties;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -79,15 +75,12 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
-    /** The library's defaults of every {@code llm.*} setting, namespaced so no host file shadows them. */
-    static final String DEFAULTS = "camel-llm-proxy/gateway.properties";
-
     /** The gateway's Kamelets, namespaced so they never shadow a host's own {@code kamelets/}. */
     static final String KAMELETS = "classpath:camel-llm-proxy/kamelets/*.kamelet.yaml";
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        addDefaults(context);
+        GatewayDefaults.apply(context);
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
@@ -138,8 +131,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         registry.bind("llm-upstream-connections", upstreamConnections);
+        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("llm-upstream-client-setup", new UpstreamClientSetup(
-                settings.longValue("llm.upstream.stale-retry-window-ms", 500)));
+                settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
+        registry.bind("llm-http", UpstreamClientSetup.component());
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
         String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
@@ -173,7 +169,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-key-usage", usage);
         context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
 
-        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("llm-model-resolver", resolver);
         registry.bind("llm-snapshot-generations", new SnapshotGenerations());
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
@@ -214,26 +209,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         // the llm-chat Kamelet as a route template of the context: kamelet:llm-chat finds it there, wherever the
         // host's Kamelets are looked up (camel.component.kamelet.location stays the host's)
         loadRoutes(context, KAMELETS);
-    }
-
-    /**
-     * Adds each default nobody has set (in the host's properties, -D, environment variables, or as an initial
-     * property) as Camel's initial property, the source every other one overrides.
-     */
-    private static void addDefaults(CamelContext context) throws IOException {
-        Properties defaults = new Properties();
-        try (InputStream in = GatewayConfiguration.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
-            if (in == null) {
-                throw new IllegalStateException("the gateway's defaults are missing from the classpath: " + DEFAULTS);
-            }
-            defaults.load(in);
-        }
-        PropertiesComponent properties = context.getPropertiesComponent();
-        for (String key : defaults.stringPropertyNames()) {
-            if (properties.resolveProperty(key).isEmpty()) {
-                properties.addInitialProperty(key, defaults.getProperty(key).trim());
-            }
-        }
     }
 
     /** Loads the gateway's YAML routes, so a host needs no routes pattern of its own for them. */

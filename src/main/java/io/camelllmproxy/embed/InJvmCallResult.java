@@ -6,7 +6,7 @@ import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.stream.CallerChunks;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -60,12 +60,12 @@ public class InJvmCallResult implements AggregationStrategy {
     /** The failure as the caller sees it: what an HTTP client would have got, the provider's key masked. */
     private static GatewayException asGatewayException(Exception failure, Exchange call) {
         ModelTarget target = call.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-        String key = target == null ? null : target.apiKey();
+        ProviderCredential key = target == null ? ProviderCredential.NONE : target.credential();
         OpenAiError error = ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName());
         if (error == null) {
             error = OpenAiError.of(499, OpenAiError.INVALID_REQUEST, "client_closed_request", "The call was abandoned");
         }
-        error = KeyMask.mask(error, key);
+        error = key.mask(error);
         ErrorResponder.log(ENTRY_ROUTE, failure, error, key);
         return failure instanceof GatewayException same && same.error().equals(error) ? same : new GatewayException(error);
     }

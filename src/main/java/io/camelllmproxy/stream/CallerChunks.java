@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ErrorMapping;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.Json;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 
@@ -31,7 +31,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
 
     private final InputStream upstream;
     private final String providerName;
-    private final String apiKey;
+    private final ProviderCredential credential;
     private final Runnable release;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private final ArrayDeque<String> pending = new ArrayDeque<>();
@@ -43,11 +43,11 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
     private volatile boolean closed;
 
     /** {@code release} frees the provider call's resources; it runs once, after the stream ended or was aborted. */
-    CallerChunks(InputStream upstream, String providerName, String apiKey, Runnable release) {
+    CallerChunks(InputStream upstream, String providerName, ProviderCredential credential, Runnable release) {
         this.upstream = upstream;
         this.release = release;
         this.providerName = providerName;
-        this.apiKey = apiKey;
+        this.credential = credential;
     }
 
     void start(AbandonableEvents events, EventRelay relay) {
@@ -104,7 +104,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             release();
             if (!closed) {
                 OpenAiError error = ErrorMapping.toOpenAi(e, providerName);
-                failure = new GatewayException(error == null ? closedError() : KeyMask.mask(error, apiKey));
+                failure = new GatewayException(error == null ? closedError() : credential.mask(error));
             }
         }
     }

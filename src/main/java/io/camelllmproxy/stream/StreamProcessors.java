@@ -9,7 +9,6 @@ import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
-import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.UpstreamHeaders;
@@ -77,7 +76,7 @@ public final class StreamProcessors {
             // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
             requireFraming(exchange);
             ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-            session.commit(UpstreamHeaders.relayed(message, target.apiKey()));
+            session.commit(UpstreamHeaders.relayed(message, target.credential()));
             exchange.setVariable(RELAY, relayTo(session, exchange));
         };
     }
@@ -101,7 +100,7 @@ public final class StreamProcessors {
             // the caller reads later, that would drain (and pay for) the whole answer at once. The stream runs it
             // once it is over instead, when a read to the end or an abort leaves nothing to drain.
             List<Synchronization> release = takeCompletions(exchange);
-            CallerChunks chunks = new CallerChunks(body, target.providerName(), target.apiKey(),
+            CallerChunks chunks = new CallerChunks(body, target.providerName(), target.credential(),
                     () -> release.forEach(step -> step.onComplete(exchange)));
             chunks.start(new AbandonableEvents(reader(transformer, body), chunks), relayTo(chunks, exchange));
             exchange.getMessage().setBody(chunks);
@@ -131,7 +130,7 @@ public final class StreamProcessors {
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         return new EventRelay(sink, transformer.stream(exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
                 TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
-                target.apiKey());
+                target.credential());
     }
 
     /** Fails with a 502 unless the provider answered in the framing the transformer reads. */
@@ -140,7 +139,7 @@ public final class StreamProcessors {
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
         if (!framedAs(transformer.framing(), contentType)) {
-            contentType = KeyMask.mask(contentType, target.apiKey());
+            contentType = target.credential().mask(contentType);
             contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
             throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
                     "provider '" + target.providerName() + "' answered a streaming request with "
