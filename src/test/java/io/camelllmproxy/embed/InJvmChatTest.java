@@ -360,6 +360,22 @@ class InJvmChatTest {
         assertFalse(failed.getMessage().getHeaders().containsKey("LlmModel"));
     }
 
+    @Test
+    void theKameletsApiKeyParameterHoldsTheCallToThatKey() throws Exception {
+        String limited = createKey("{\"name\":\"kamelet-limited\",\"scopes\":[\"llm.invoke\"],\"rpm_limit\":1}");
+        upstream.replyJson(200, COMPLETION);
+        Exchange first = template.send("kamelet:llm-chat?apiKey=" + limited, callerExchange(REQUEST));
+        assertNull(first.getException());
+        assertCallerUntouched(first, Map.of("LlmStatus", 200), Map.of());
+        upstream.take();
+
+        Exchange second = template.send("kamelet:llm-chat?apiKey=" + limited, callerExchange(REQUEST));
+        GatewayException exception = assertInstanceOf(GatewayException.class, second.getException());
+        assertEquals(429, exception.error().status());
+        assertFalse(second.getMessage().getHeaders().containsKey("LlmApiKey"), "removed after the call, failed or not");
+        assertTrue(upstream.receivedNothing());
+    }
+
     private static Exchange withHeader(Exchange exchange, String name, String value) {
         exchange.getMessage().setHeader(name, value);
         return exchange;
