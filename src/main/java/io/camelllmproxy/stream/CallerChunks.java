@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A stream as an in-JVM caller reads it: the {@code chat.completion.chunk} JSON payloads, without {@code data: }
@@ -33,7 +34,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
     private final String providerName;
     private final ProviderCredential credential;
     private final Runnable release;
-    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private final ArrayDeque<String> pending = new ArrayDeque<>();
     private AbandonableEvents events;
     private EventRelay relay;

@@ -18,8 +18,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultExchange;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -109,9 +111,9 @@ public final class StreamProcessors {
 
     /** What would run when the call's exchange (or its unit of work) completes, taken off it. */
     private static List<Synchronization> takeCompletions(Exchange exchange) {
-        List<Synchronization> taken = new java.util.ArrayList<>();
+        List<Synchronization> taken = new ArrayList<>();
         if (exchange.getUnitOfWork() != null) {
-            Exchange holder = new org.apache.camel.support.DefaultExchange(exchange.getContext());
+            Exchange holder = new DefaultExchange(exchange.getContext());
             exchange.getUnitOfWork().handoverSynchronization(holder);
             List<Synchronization> fromUnitOfWork = holder.getExchangeExtension().handoverCompletions();
             if (fromUnitOfWork != null) {
