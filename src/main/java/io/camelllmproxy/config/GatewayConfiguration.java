@@ -15,6 +15,8 @@ import io.camelllmproxy.auth.KeyUsage;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.EncryptionSecret;
+import io.camelllmproxy.embed.InJvmCallResult;
+import io.camelllmproxy.embed.InJvmChatRequest;
 import io.camelllmproxy.health.GatewayHealthChecks;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
@@ -73,6 +75,9 @@ import java.util.concurrent.TimeUnit;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    /** The gateway's Kamelets, namespaced so they never shadow a host's own {@code kamelets/}. */
+    static final String KAMELETS = "classpath:camel-llm-proxy/kamelets/*.kamelet.yaml";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -192,6 +197,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-stream-events", streams);
         registry.bind("llm-stream-relay-event", streams.relayEvent());
         registry.bind("llm-stream-finish", streams.finish());
+        registry.bind("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
+        registry.bind("llm-in-jvm-stream-open", streams.openForCaller());
+        registry.bind("llm-in-jvm-result", new InJvmCallResult());
 
         Runnable reload = new RegistryReload(context);
         ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses, upstreamConnections,
@@ -201,6 +209,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
 
         loadRoutes(context, settings.required("llm.routes.location"));
+        // the llm-chat Kamelet as a route template of the context: kamelet:llm-chat finds it there, wherever the
+        // host's Kamelets are looked up (camel.component.kamelet.location stays the host's)
+        loadRoutes(context, KAMELETS);
     }
 
     /** Loads the gateway's YAML routes, so a host needs no routes pattern of its own for them. */

@@ -32,7 +32,7 @@ public class ErrorResponder implements Processor {
         // otherwise this is the last relay point of every error, in-band or not: whatever the provider echoed is masked
         OpenAiError error = clientGone(exchange, session) ? null
                 : key.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()));
-        log(exchange, failure, error, key);
+        log(exchange.getFromRouteId(), failure, error, key);
         Message message = exchange.getMessage();
         if (session != null) {
             session.abortUpstream();
@@ -82,8 +82,8 @@ public class ErrorResponder implements Processor {
         return text.toString().stripTrailing();
     }
 
-    private static void log(Exchange exchange, Throwable failure, OpenAiError error, ProviderCredential key) {
-        String route = exchange.getFromRouteId();
+    /** Logs a failure as its weight deserves; {@code error} null means the client left. Shared with the in-JVM entry. */
+    public static void log(String route, Throwable failure, OpenAiError error, ProviderCredential key) {
         if (error == null) {
             LOG.info("[{}] client closed the connection before the answer was complete; upstream call stopped", route);
         } else if (ErrorMapping.unexpected(error)) {

@@ -5,18 +5,18 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The upstream's events as the splitter sees them, ending as soon as the stream is abandoned: its client
- * left, a step failed, or reading failed. When a step fails, Camel's splitter walks the rest of its
- * iterator to release it; without this it would read on from an upstream that was just aborted (and log
+ * The upstream's events as the splitter (or an in-JVM caller's iterator) sees them, ending as soon as the
+ * stream is abandoned: its reader left, a step failed, or reading failed. When a step fails, Camel's splitter
+ * walks the rest of its iterator to release it; without this it would read on from an upstream that was just aborted (and log
  * the read failure as a warning with its stack trace) or, worse, drain one that was not.
  */
 public final class AbandonableEvents implements Iterator<List<String>> {
 
     private final Iterator<List<String>> events;
-    private final StreamSession session;
+    private final ChunkSink session;
     private volatile boolean abandoned;
 
-    public AbandonableEvents(Iterator<List<String>> events, StreamSession session) {
+    public AbandonableEvents(Iterator<List<String>> events, ChunkSink session) {
         this.events = events;
         this.session = session;
     }

@@ -8,23 +8,26 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Passes each upstream event through the stream translator to the client, charging reported usage to the key. */
+/**
+ * Passes each upstream event through the stream translator to the reader of the stream (an HTTP client or an
+ * in-JVM caller), masking the provider's key and charging reported usage to the caller's gateway key.
+ */
 public final class EventRelay {
 
-    private final StreamSession session;
+    private final ChunkSink session;
     private final StreamTranslator translator;
     private final TokenCharge charge;
     private final ProviderCredential credential;
 
     /** {@code credential} is the provider's key, masked in every event relayed (error events above all). */
-    public EventRelay(StreamSession session, StreamTranslator translator, TokenCharge charge, ProviderCredential credential) {
+    public EventRelay(ChunkSink session, StreamTranslator translator, TokenCharge charge, ProviderCredential credential) {
         this.session = session;
         this.translator = translator;
         this.charge = charge;
         this.credential = credential;
     }
 
-    /** Translates the events of one split part and writes what they produce to the client at once. */
+    /** Translates the events of one split part and hands what they produce to the reader at once. */
     public void onEvents(List<String> events) throws IOException {
         if (session.isClientGone()) {
             throw new ClientGoneException();

@@ -17,14 +17,19 @@ import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultExchange;
 
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The steps of the stream route: open a session before the upstream call, attach the upstream body and
- * commit the SSE head after it, split the body into events, relay each event, and finish.
+ * commit the SSE head after it, split the body into events, relay each event, and finish. An in-JVM caller's
+ * stream takes {@link #openForCaller()} instead: no session, no HTTP response, the caller reads the events.
  */
 public final class StreamProcessors {
 
@@ -70,33 +75,92 @@ public final class StreamProcessors {
             StreamSession session = session(exchange);
             Message message = exchange.getMessage();
             session.attachUpstream(message.getBody(InputStream.class));
+            // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
+            requireFraming(exchange);
+            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+            session.commit(UpstreamHeaders.relayed(message, target.credential()));
+            exchange.setVariable(RELAY, relayTo(session, exchange));
+        };
+    }
+
+    /**
+     * For an in-JVM caller: the upstream body becomes the message body as {@link CallerChunks}, read by the
+     * caller, through the same reader, translator, key masking and usage charging as an HTTP client's stream.
+     */
+    public Processor openForCaller() {
+        return exchange -> {
+            InputStream body = exchange.getMessage().getBody(InputStream.class);
+            try {
+                requireFraming(exchange);
+            } catch (RuntimeException e) {
+                CallerChunks.abort(body);
+                throw e;
+            }
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
             ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-            String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
-            if (!framedAs(transformer.framing(), contentType)) {
-                // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
-                contentType = target.credential().mask(contentType);
-                contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
-                throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
-                        "provider '" + target.providerName() + "' answered a streaming request with "
-                                + (contentType.isBlank() ? "no content type" : "'" + contentType + "'")
-                                + " instead of " + (transformer.framing() == StreamFraming.NDJSON
-                                ? "an NDJSON stream" : "an event stream (text/event-stream)")));
-            }
-            session.commit(UpstreamHeaders.relayed(message, target.credential()));
-            exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
-                    exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
-                    TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
-                    target.credential()));
+            // camel-http releases the response when the exchange completes by reading it to its end: for a stream
+            // the caller reads later, that would drain (and pay for) the whole answer at once. The stream runs it
+            // once it is over instead, when a read to the end or an abort leaves nothing to drain.
+            List<Synchronization> release = takeCompletions(exchange);
+            CallerChunks chunks = new CallerChunks(body, target.providerName(), target.credential(),
+                    () -> release.forEach(step -> step.onComplete(exchange)));
+            chunks.start(new AbandonableEvents(reader(transformer, body), chunks), relayTo(chunks, exchange));
+            exchange.getMessage().setBody(chunks);
         };
+    }
+
+    /** What would run when the call's exchange (or its unit of work) completes, taken off it. */
+    private static List<Synchronization> takeCompletions(Exchange exchange) {
+        List<Synchronization> taken = new ArrayList<>();
+        if (exchange.getUnitOfWork() != null) {
+            Exchange holder = new DefaultExchange(exchange.getContext());
+            exchange.getUnitOfWork().handoverSynchronization(holder);
+            List<Synchronization> fromUnitOfWork = holder.getExchangeExtension().handoverCompletions();
+            if (fromUnitOfWork != null) {
+                taken.addAll(fromUnitOfWork);
+            }
+        }
+        List<Synchronization> own = exchange.getExchangeExtension().handoverCompletions();
+        if (own != null) {
+            taken.addAll(own);
+        }
+        return taken;
+    }
+
+    private EventRelay relayTo(ChunkSink sink, Exchange exchange) {
+        WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+        return new EventRelay(sink, transformer.stream(exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
+                TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
+                target.credential());
+    }
+
+    /** Fails with a 502 unless the provider answered in the framing the transformer reads. */
+    private static void requireFraming(Exchange exchange) {
+        WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        if (!framedAs(transformer.framing(), contentType)) {
+            contentType = target.credential().mask(contentType);
+            contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
+            throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
+                    "provider '" + target.providerName() + "' answered a streaming request with "
+                            + (contentType.isBlank() ? "no content type" : "'" + contentType + "'")
+                            + " instead of " + (transformer.framing() == StreamFraming.NDJSON
+                            ? "an NDJSON stream" : "an event stream (text/event-stream)")));
+        }
+    }
+
+    private java.util.Iterator<java.util.List<String>> reader(WireTransformer transformer, InputStream body) {
+        return transformer.framing() == StreamFraming.NDJSON
+                ? new NdjsonLineReader(body, maxEventBytes) : new SseEventReader(body, maxEventBytes);
     }
 
     /** The split expression: the upstream body as an iterator of events, read as they arrive. */
     public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        AbandonableEvents events = new AbandonableEvents(transformer.framing() == StreamFraming.NDJSON
-                ? new NdjsonLineReader(body, maxEventBytes) : new SseEventReader(body, maxEventBytes), session(exchange));
+        AbandonableEvents events = new AbandonableEvents(reader(transformer, body), session(exchange));
         exchange.setVariable(EVENTS, events);
         return events;
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * keep-alive timer. The worker thread relaying events and the event loop running the timer and the
  * close callback share it, so the writing methods are synchronized.
  */
-public final class StreamSession {
+public final class StreamSession implements ChunkSink {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
@@ -67,6 +67,7 @@ public final class StreamSession {
         }
     }
 
+    @Override
     public boolean isClientGone() {
         return clientGone;
     }
@@ -104,6 +105,7 @@ public final class StreamSession {
     }
 
     /** Writes several events in one write ({@code [DONE]} as the end marker), so a burst costs one hand-off. */
+    @Override
     public void sendAll(List<String> payloads) throws IOException {
         Buffer events = Buffer.buffer(64 * payloads.size());
         for (String payload : payloads) {
