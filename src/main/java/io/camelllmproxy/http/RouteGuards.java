@@ -63,6 +63,18 @@ public class RouteGuards extends EventNotifierSupport {
      */
     static final Set<String> MODEL_NAME_ROUTES = Set.of("llm-retrieve-model-rest", "llm-retrieve-model");
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)}");
+    /*
+     * Where each kind of route goes among the server's: reroutes first, then the checks, then the body read and
+     * hand-off, all before any consumer (Camel numbers those from 0); the 405 and the 404 after every other route
+     * (the standalone's catch-all 404 is Integer.MAX_VALUE). Each route gets an order of its own: Vert.x keeps
+     * routes in a set sorted by order and cannot reliably remove one that shares its order with another.
+     */
+    private static final int REROUTE = -3_000_000;
+    private static final int CHECKS = -2_000_000;
+    private static final int READ = -1_000_000;
+    private static final int WRONG_METHOD = Integer.MAX_VALUE - 2_000_000;
+    private static final int NOT_FOUND = Integer.MAX_VALUE - 1_000_000;
+    private static final int KIND_SPAN = 999_999;
 
     private final CamelContext context;
     private final AdmissionControl admission;
@@ -74,6 +86,7 @@ public class RouteGuards extends EventNotifierSupport {
     private final Map<String, Mount> mounts = new HashMap<>();
     private final Map<String, Shared> shared = new HashMap<>();
     private volatile Vertx serverVertx;
+    private int routesMade;
 
     /** What one gateway route put on the router. */
     private record Mount(VertxPlatformHttpRouter router, String path, Set<String> methods, List<Route> routes,
@@ -177,7 +190,7 @@ public class RouteGuards extends EventNotifierSupport {
 
     private void mount(String routeId, DefaultPlatformHttpConsumer consumer, VertxPlatformHttpRouter router, String path, Set<String> methods,
                        List<Route> routes, List<String> sharedKeys) {
-        Route checks = router.route(path).order(-1000);
+        Route checks = router.route(path).order(order(CHECKS));
         methods.forEach(method -> checks.method(HttpMethod.valueOf(method)));
         routes.add(checks);
         checks.handler(admission);
@@ -187,14 +200,14 @@ public class RouteGuards extends EventNotifierSupport {
         }
         checks.handler(formRefusal).failureHandler(AdmissionControl.failureHandler());
         // Vert.x wants a body handler ahead of any other on its route: the read and the hand-off get their own
-        Route read = router.route(path).order(-990);
+        Route read = router.route(path).order(order(READ));
         methods.forEach(method -> read.method(HttpMethod.valueOf(method)));
         routes.add(read);
         read.handler(bodyReader).handler(workers.entry(consumer));
         LOG.debug("Gateway route {} guarded at {} {} (scope {})", routeId, methods, path, scope.orElse("none"));
 
         if (!methods.isEmpty()) {
-            sharedKeys.add(share(router, "405 " + path, () -> router.route(path).order(Integer.MAX_VALUE - 1)
+            sharedKeys.add(share(router, "405 " + path, () -> router.route(path).order(order(WRONG_METHOD))
                     .handler(UnmatchedRequests.methodNotAllowed(() -> allowedOn(router, path)))));
         }
         RouteDefinition definition = definition(routeId);
@@ -202,11 +215,11 @@ public class RouteGuards extends EventNotifierSupport {
             String contextPath = contextPath();
             String restPath = trimmed(definition.getRestDefinition().getPath());
             String api = contextPath + restPath;
-            sharedKeys.add(share(router, "404 " + api, () -> router.route(api + "/*").order(Integer.MAX_VALUE)
+            sharedKeys.add(share(router, "404 " + api, () -> router.route(api + "/*").order(order(NOT_FOUND))
                     .handler(UnmatchedRequests.notFound())));
             if (ALSO_UNDER_V1.equals(definition.getRestDefinition().getId())) {
                 String alias = contextPath + "/v1" + restPath;
-                sharedKeys.add(share(router, "alias " + alias, () -> router.route(alias + "*").order(-1100)
+                sharedKeys.add(share(router, "alias " + alias, () -> router.route(alias + "*").order(order(REROUTE))
                         .handler(ctx -> reroute(ctx, alias, api))));
             }
         }
@@ -214,12 +227,17 @@ public class RouteGuards extends EventNotifierSupport {
             // the REST DSL's {id} is one segment: a name sent unencoded as the rest of the path becomes that one
             // (encoded) segment; segments are still percent-encoded here, so every other escape stays as sent
             String models = path.substring(0, path.length() - ":id".length());
-            routes.add(router.routeWithRegex(Pattern.quote(models) + "[^/]+/.+").order(-1050).handler(ctx -> {
+            routes.add(router.routeWithRegex(Pattern.quote(models) + "[^/]+/.+").order(order(REROUTE)).handler(ctx -> {
                 String mount = mountPoint(ctx);
                 String name = ctx.normalizedPath().substring(mount.length() + models.length());
                 ctx.reroute(ctx.request().method(), mount + models + name.replace("/", "%2F"));
             }));
         }
+    }
+
+    /** A fresh order within a kind's span, so no two routes share one. */
+    private int order(int kind) {
+        return kind + (routesMade++ % KIND_SPAN);
     }
 
     private synchronized void unguard(String routeId) {
