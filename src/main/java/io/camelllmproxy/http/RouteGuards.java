@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  * registers (a host's REST context path included): admission and size limits, the key check with the scope of
  * that route ({@link Scopes#requiredBy}) and the refusal of form bodies, all on the event loop before the body
  * is read, then the body read within the gateway's limit and the hand-off to the route's consumer on the
- * gateway's own threads ({@link GatewayWorkers}); behind the routes, a JSON 405 on those paths and a JSON 404 under the gateway's REST APIs; and
- * ContextForge's second mount of the admin API ({@code /v1/llm/...}) and model names holding '/'.
+ * gateway's own threads ({@link GatewayWorkers}); behind the routes, a JSON 405 on those paths and a JSON 404
+ * under the gateway's REST APIs; and ContextForge's second mount of the admin API ({@code /v1/llm/...}) and
+ * model names holding '/'.
  * <p>
  * The handlers follow the routes while the server runs: added just before a route's consumer starts (a failure
  * there fails the route's start, so no gateway route is ever served unguarded), removed once the route has stopped
@@ -113,8 +114,8 @@ public class RouteGuards extends EventNotifierSupport {
         this.admission = admission;
         this.auth = auth;
         this.workers = workers;
-        // the body is read here, within the gateway's limit, whatever the host's server allows; the consumer's own
-        // body handler then finds it read. File uploads off: form bodies are refused before this runs.
+        // the body is read here, within the gateway's limit, whatever the host's server allows (the consumer's own
+        // route, with the server's body handler, is not run). File uploads off: form bodies are refused before.
         this.bodyReader = BodyHandler.create(false).setBodyLimit(maxBodyBytes > 0 ? maxBodyBytes : -1);
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
@@ -157,11 +158,6 @@ public class RouteGuards extends EventNotifierSupport {
     /** The Vert.x of the server the gateway's routes are served on (the host's, in a host); null before any is. */
     public Vertx serverVertx() {
         return serverVertx;
-    }
-
-    /** The paths the gateway serves, as the router sees them, for the start-up summary and the tests. */
-    public synchronized Collection<String> guardedPaths() {
-        return mounts.values().stream().map(Mount::path).sorted().toList();
     }
 
     private synchronized void guard(String routeId, DefaultPlatformHttpConsumer consumer) {
