@@ -4,6 +4,7 @@ import io.camelllmproxy.config.GatewayConfiguration;
 import io.camelllmproxy.crypto.RotateSecretCommand;
 import io.camelllmproxy.health.StandaloneDevConsoles;
 import io.camelllmproxy.http.server.ListenCheck;
+import io.camelllmproxy.http.server.StandaloneServer;
 import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
 import org.apache.camel.CamelContext;
@@ -96,7 +97,8 @@ public final class LlmProxyApplication {
     /**
      * A Camel Main reading {@code ./application.properties} and {@code ./routes} when they exist (so a user
      * edits them without rebuilding), else the copies packaged in the jar. The gateway is added as a host
-     * would add it; what only the standalone does (the OpenAPI document's server) is bound here.
+     * would add it; what only the standalone does (owning the HTTP server, the OpenAPI document's server) is
+     * added here.
      */
     public static Main create() {
         Main main = new Main();
@@ -107,6 +109,8 @@ public final class LlmProxyApplication {
         main.configure().addConfiguration(new GatewayConfiguration());
         // the developer console of application.properties, without the consoles that would show a secret
         main.bind("llm-dev-console-registry", new StandaloneDevConsoles());
+        // after the gateway's, whose defaults (llm.server.*) it reads
+        main.configure().addConfiguration(new StandaloneServer());
         // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
         // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.
         String port = System.getenv("CAMEL_SERVER_PORT");

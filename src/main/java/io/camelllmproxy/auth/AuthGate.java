@@ -9,20 +9,15 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Checks every request's key on the Vert.x event loop, before its body is read or a worker thread is
- * taken: {@code Authorization: Bearer <key>} or {@code x-api-key}. Chat needs {@code llm.invoke}, the model
- * list {@code llm.read}, the admin API {@code admin}; only {@code /health} is open. It then applies the
- * key's per-minute limits and stamps the {@code x-ratelimit-*} headers on the answer. When configured, a
- * ContextForge JWT is accepted in place of a key ({@link ContextForgeTokens}).
+ * Checks the key of a request to one of the gateway's routes on the Vert.x event loop, before its body is read
+ * or a worker thread is taken: {@code Authorization: Bearer <key>} or {@code x-api-key}. The scope it needs is
+ * the serving route's ({@link Scopes#requiredBy}). It then applies the key's per-minute limits and stamps the
+ * {@code x-ratelimit-*} headers on the answer. When configured, a ContextForge JWT is accepted in place of a
+ * key ({@link ContextForgeTokens}).
  */
-public class AuthGate implements Handler<RoutingContext> {
-
-    /** Camel's health endpoints (standalone app): probes carry no key, and they show no secret. */
-    private static final Set<String> OPEN_HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live",
-            "/observe/health/ready");
+public class AuthGate {
 
     private final KeyRing keys;
     private final RateLimiter limiter;
@@ -44,13 +39,12 @@ public class AuthGate implements Handler<RoutingContext> {
         this.contextForge = contextForge;
     }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        if (path.equals("/health") || OPEN_HEALTH_PATHS.contains(path)) {
-            ctx.next();
-            return;
-        }
+    /** The check for a route whose requests need {@code scope}. */
+    public Handler<RoutingContext> requiring(String scope) {
+        return ctx -> check(ctx, scope);
+    }
+
+    private void check(RoutingContext ctx, String scope) {
         String presented = presentedKey(ctx);
         if (presented == null) {
             reject(ctx, new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key", null,
@@ -71,10 +65,9 @@ public class AuthGate implements Handler<RoutingContext> {
                     "Incorrect, revoked or expired API key", null), Map.of());
             return;
         }
-        String scope = requiredScope(path);
-        if (scope != null && !identity.has(scope)) {
+        if (!identity.has(scope)) {
             reject(ctx, new OpenAiError(403, "permission_error", "insufficient_scope", null,
-                    "This key lacks the '" + scope + "' scope needed for " + path, null), Map.of());
+                    "This key lacks the '" + scope + "' scope needed for " + ctx.normalizedPath(), null), Map.of());
             return;
         }
         if (gatewayKey != null) {
@@ -98,20 +91,6 @@ public class AuthGate implements Handler<RoutingContext> {
             context.identity(identity);
         }
         ctx.next();
-    }
-
-    static String requiredScope(String path) {
-        if (path.startsWith("/v1/chat/completions")) {
-            return Scopes.INVOKE;
-        }
-        // Camel's management endpoints (developer console, info): they describe the whole gateway
-        if (path.startsWith("/q/") || path.equals("/q") || path.startsWith("/observe/")) {
-            return Scopes.ADMIN;
-        }
-        if (path.startsWith("/llm/") || path.equals("/llm") || path.startsWith("/v1/llm")) {
-            return Scopes.ADMIN;
-        }
-        return Scopes.READ;
     }
 
     private static String presentedKey(RoutingContext ctx) {

@@ -22,18 +22,15 @@ import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
 import io.camelllmproxy.http.ErrorResponder;
+import io.camelllmproxy.http.GatewayWorkers;
 import io.camelllmproxy.http.HealthResponder;
-import io.camelllmproxy.http.HttpServerSetup;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
 import io.camelllmproxy.http.ModelRetrieveResponder;
 import io.camelllmproxy.http.RequestBodyBudget;
 import io.camelllmproxy.http.RequestBodyRelease;
+import io.camelllmproxy.http.RouteGuards;
 import io.camelllmproxy.http.RouteWorkTracker;
-import io.camelllmproxy.http.server.ListenCheck;
-import io.camelllmproxy.http.server.ServerLimits;
-import io.camelllmproxy.http.server.ServerVertx;
-import io.camelllmproxy.http.server.StartupGate;
 import io.camelllmproxy.registry.CredentialHealth;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
@@ -46,12 +43,11 @@ import io.camelllmproxy.upstream.UpstreamClientSetup;
 import io.camelllmproxy.upstream.UpstreamConnections;
 import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -111,18 +107,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 cipher, addresses, System::getenv);
 
         int maxConcurrent = settings.integer("llm.server.max-concurrent-requests", 2000);
-        Vertx vertx = ElasticWorkerPool.vertx(new VertxOptions()
-                // every open stream holds one worker for its lifetime, so the pool must exceed the admission limit
-                .setWorkerPoolSize(maxConcurrent + 16)
-                .setMaxWorkerExecuteTime(1).setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
-        context.addService(new Closer(vertx::close), true, true);
-        // Camel's HTTP server is created from this one: it applies the server limits and start-up checks
-        StartupGate startupGate = new StartupGate();
-        ListenCheck listenCheck = new ListenCheck();
-        context.addStartupListener(listenCheck);
-        registry.bind("llm-listen-check", listenCheck);
-        context.addStartupListener(startupGate);
-        registry.bind("vertx", new ServerVertx((VertxInternal) vertx, ServerLimits.from(settings), startupGate, listenCheck));
         PoolingHttpClientConnectionManager upstreamConnections = UpstreamConnections.create(addresses,
                 settings.integer("llm.upstream.max-connections", 4000),
                 settings.integer("llm.upstream.max-connections-per-host", 2000),
@@ -168,7 +152,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         registry.bind("llm-key-ring", keys);
         registry.bind("llm-key-usage", usage);
-        context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
+        if (auth != null) {
+            // the standalone guards Camel's management endpoints on its server with it
+            registry.bind("llm-auth-gate", auth);
+        }
+        // every admitted request (an open stream above all) holds one of these threads until its route is done
+        GatewayWorkers workers = new GatewayWorkers(context.getExecutorServiceManager().newThreadPool(this,
+                "llm-http-worker", new ThreadPoolProfileBuilder("llm-http-worker").poolSize(8)
+                        .maxPoolSize(maxConcurrent + 16).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(0)
+                        .allowCoreThreadTimeOut(true).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
+        RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers);
+        guards.install(context);
 
         registry.bind("llm-model-resolver", resolver);
         registry.bind("llm-snapshot-generations", new SnapshotGenerations());
@@ -188,7 +182,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-completion-responder", new CompletionResponder(limiter));
         registry.bind("llm-error-responder", new ErrorResponder());
 
-        StreamProcessors streams = new StreamProcessors(vertx, admission, limiter,
+        StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
                 settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));

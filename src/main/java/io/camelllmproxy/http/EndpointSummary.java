@@ -44,7 +44,7 @@ public final class EndpointSummary {
         return lines;
     }
 
-    static void log(Router router, int port) {
+    public static void log(Router router, int port) {
         LOG.info("HTTP endpoints on port {} (/llm/... is served under /v1/llm/... too):", port);
         lines(router).forEach(line -> LOG.info("    {}", line));
     }

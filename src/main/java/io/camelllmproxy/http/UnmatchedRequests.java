@@ -3,43 +3,44 @@ package io.camelllmproxy.http;
 import io.camelllmproxy.error.OpenAiError;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
- * The last route of the server: a request no route took gets a JSON 405 (known path, other method, with
- * Allow) or 404, instead of Vert.x's empty or HTML pages.
+ * The answers to a request for one of the gateway's paths that no route took, in OpenAI's error shape instead
+ * of Vert.x's empty or HTML pages: 405 with Allow on a path the gateway serves with other methods, 404 under
+ * the gateway's API.
  */
-public class UnmatchedRequests implements Handler<RoutingContext> {
+public final class UnmatchedRequests {
 
-    private final Router router;
-
-    public UnmatchedRequests(Router router) {
-        this.router = router;
+    private UnmatchedRequests() {
     }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        Set<String> allowed = new TreeSet<>();
-        for (Route route : router.getRoutes()) {
-            if (path.equals(route.getPath()) && route.methods() != null) {
-                route.methods().stream().map(HttpMethod::name).forEach(allowed::add);
+    /** 405 naming {@code allowed}, read at each request since routes come and go while the server runs. */
+    public static Handler<RoutingContext> methodNotAllowed(Supplier<Collection<String>> allowed) {
+        return ctx -> {
+            Collection<String> methods = allowed.get();
+            // none left, or the route that takes this method is stopping: not a wrong method
+            if (methods.isEmpty() || methods.contains(ctx.request().method().name())) {
+                ctx.next();
+                return;
             }
-        }
-        OpenAiError error = allowed.isEmpty()
-                ? OpenAiError.of(404, OpenAiError.INVALID_REQUEST, "not_found", "No endpoint at " + path)
-                : OpenAiError.of(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
-                ctx.request().method().name() + " is not allowed on " + path + "; use " + String.join(", ", allowed));
-        ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json");
-        if (!allowed.isEmpty()) {
-            ctx.response().putHeader("Allow", String.join(", ", allowed));
-        }
-        ctx.response().end(Buffer.buffer(error.toBytes()));
+            String allow = String.join(", ", methods);
+            ctx.response().putHeader("Allow", allow);
+            reply(ctx, OpenAiError.of(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
+                    ctx.request().method().name() + " is not allowed on " + ctx.normalizedPath() + "; use " + allow));
+        };
+    }
+
+    public static Handler<RoutingContext> notFound() {
+        return ctx -> reply(ctx, OpenAiError.of(404, OpenAiError.INVALID_REQUEST, "not_found",
+                "No endpoint at " + ctx.normalizedPath()));
+    }
+
+    private static void reply(RoutingContext ctx, OpenAiError error) {
+        ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(error.toBytes()));
     }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The steps of the stream route: open a session before the upstream call, attach the upstream body and
@@ -38,7 +39,7 @@ public final class StreamProcessors {
     /** Variable holding the {@link AbandonableEvents} the splitter reads. */
     public static final String EVENTS = "streamEvents";
 
-    private final Vertx vertx;
+    private final Supplier<Vertx> vertx;
     private final AdmissionControl admission;
     private final long heartbeatMillis;
     private final long drainTimeoutMillis;
@@ -48,7 +49,7 @@ public final class StreamProcessors {
     private static final Set<String> NDJSON_TYPES = Set.of("application/x-ndjson", "application/ndjson",
             "application/jsonl", "application/json");
 
-    public StreamProcessors(Vertx vertx, AdmissionControl admission, RateLimiter limiter, long heartbeatMillis,
+    public StreamProcessors(Supplier<Vertx> vertx, AdmissionControl admission, RateLimiter limiter, long heartbeatMillis,
                             long drainTimeoutMillis, int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
         this.vertx = vertx;
@@ -61,7 +62,7 @@ public final class StreamProcessors {
     public Processor start() {
         return exchange -> {
             HttpServerResponse response = exchange.getVariable(ExchangeKeys.CLIENT_RESPONSE, HttpServerResponse.class);
-            StreamSession session = new StreamSession(response, vertx, heartbeatMillis, drainTimeoutMillis);
+            StreamSession session = new StreamSession(response, vertx.get(), heartbeatMillis, drainTimeoutMillis);
             if (!admission.onClientGone(response, session::clientGone)) {
                 session.clientGone();
             }

@@ -48,6 +48,12 @@ public final class CamelHost implements AutoCloseable {
     /** A host with the gateway on a fresh database and {@code bootstrapYaml}, plus the test's routes and properties. */
     public static CamelHost start(String bootstrapYaml, Map<String, String> overrides, RoutesBuilder... routes)
             throws Exception {
+        return start(bootstrapYaml, overrides, Map.of(), routes);
+    }
+
+    /** As {@link #start(String, Map, RoutesBuilder...)}, with beans of the host bound in its registry. */
+    public static CamelHost start(String bootstrapYaml, Map<String, String> overrides, Map<String, Object> beans,
+                                  RoutesBuilder... routes) throws Exception {
         Path dir = Files.createTempDirectory("llm-proxy-host");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
@@ -75,6 +81,7 @@ public final class CamelHost implements AutoCloseable {
         Main main = new Main();
         main.setOverrideProperties(properties);
         main.bind("hostDataSource", hostDataSource());
+        beans.forEach(main::bind);
         for (RoutesBuilder builder : routes) {
             main.configure().addRoutesBuilder(builder);
         }
