@@ -3,6 +3,7 @@ package io.camelllmproxy;
 import io.camelllmproxy.config.GatewayConfiguration;
 import io.camelllmproxy.crypto.RotateSecretCommand;
 import io.camelllmproxy.http.server.ListenCheck;
+import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -19,7 +20,13 @@ public final class LlmProxyApplication {
     private LlmProxyApplication() {
     }
 
+    /** The standalone's logging set-up; a host embedding the gateway keeps its own. */
+    static final String LOG_CONFIGURATION = "classpath:camel-llm-proxy/log4j2.properties";
+
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIGURATION);
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.print(Usage.TEXT);
             System.exit(0);
@@ -66,7 +73,7 @@ public final class LlmProxyApplication {
 
     static String propertiesLocation() {
         return Files.isRegularFile(Path.of("application.properties")) ? "file:application.properties"
-                : "classpath:application.properties";
+                : "classpath:camel-llm-proxy/application.properties";
     }
 
     /**
@@ -76,7 +83,7 @@ public final class LlmProxyApplication {
      */
     static String routesIncludePattern(Path dir) {
         if (!Files.isDirectory(dir)) {
-            return "classpath:routes/*.camel.yaml";
+            return "classpath:camel-llm-proxy/routes/*.camel.yaml";
         }
         try {
             return "file:" + dir.toRealPath().toString().replace('\\', '/') + "/*.camel.yaml";
@@ -87,12 +94,15 @@ public final class LlmProxyApplication {
 
     /**
      * A Camel Main reading {@code ./application.properties} and {@code ./routes} when they exist (so a user
-     * edits them without rebuilding), else the copies packaged in the jar.
+     * edits them without rebuilding), else the copies packaged in the jar. The gateway is added as a host
+     * would add it; what only the standalone does (the OpenAPI document's server) is bound here.
      */
     public static Main create() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertiesLocation());
-        main.configure().withRoutesIncludePattern(routesIncludePattern(Path.of("routes")));
+        // the gateway loads its routes itself; Camel Main's own default patterns find nothing of ours
+        main.addInitialProperty("llm.routes.location", routesIncludePattern(Path.of("routes")));
+        main.bind("llm-openapi-document-factory", new RelativeServerApiProcessorFactory());
         main.configure().addConfiguration(new GatewayConfiguration());
         // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
         // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.

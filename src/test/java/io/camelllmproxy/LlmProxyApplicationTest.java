@@ -34,9 +34,8 @@ class LlmProxyApplicationTest {
     static Run runApplication(List<String> jvmOptions, String... args) throws Exception {
         Path workdir = Files.createTempDirectory("llm-proxy-cli");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                // the logging a user gets, not the quieter test configuration
-                "-Dlog4j2.configurationFile=log4j2.properties"));
+                "-cp", System.getProperty("java.class.path")));
+        // no -Dlog4j2.configurationFile: the main class chooses the logging a user gets, not the quieter test one
         command.addAll(jvmOptions);
         command.add(LlmProxyApplication.class.getName());
         command.addAll(List.of(args));
@@ -113,7 +112,7 @@ class LlmProxyApplicationTest {
             assertTrue(files > 0);
             assertEquals(files, found.size(), "every route file behind the link is found by " + pattern);
         }
-        assertEquals("classpath:routes/*.camel.yaml",
+        assertEquals("classpath:camel-llm-proxy/routes/*.camel.yaml",
                 LlmProxyApplication.routesIncludePattern(link.resolveSibling("no-such-folder")));
         assertTrue(pattern.startsWith("file:") && !pattern.contains(link.toString() + File.separator), pattern);
     }

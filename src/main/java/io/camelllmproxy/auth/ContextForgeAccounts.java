@@ -109,7 +109,7 @@ public class ContextForgeAccounts {
     }
 
     private static String sql(String name) {
-        try (InputStream in = ContextForgeAccounts.class.getResourceAsStream("/sql/" + name)) {
+        try (InputStream in = ContextForgeAccounts.class.getResourceAsStream("/camel-llm-proxy/sql/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource sql/" + name);
             }

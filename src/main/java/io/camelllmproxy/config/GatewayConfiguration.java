@@ -31,7 +31,6 @@ import io.camelllmproxy.http.server.ListenCheck;
 import io.camelllmproxy.http.server.ServerLimits;
 import io.camelllmproxy.http.server.ServerVertx;
 import io.camelllmproxy.http.server.StartupGate;
-import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.CredentialHealth;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
@@ -50,28 +49,40 @@ import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.sql.SqlComponent;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Properties;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything the routes need before they start: the registry database (migrated, bootstrapped), the
- * credential cipher, keys and limits, a Vert.x sized for long-lived streams, the upstream connection
- * pool, and the beans the YAML routes refer to. Camel Main calls it; a host application embedding the
- * routes can call {@link #configure} itself.
+ * The gateway as a Camel route set: its default settings, everything the routes need before they start (the
+ * registry database, migrated and bootstrapped, the credential cipher, keys and limits, the upstream
+ * connection pool, the beans the YAML routes refer to) and the routes themselves. A Camel Main host names
+ * this class in {@code camel.main.configurationClasses}; the standalone main does the same for itself.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
+    /** The library's defaults of every {@code llm.*} setting, namespaced so no host file shadows them. */
+    static final String DEFAULTS = "camel-llm-proxy/gateway.properties";
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        addDefaults(context);
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
@@ -81,14 +92,18 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.string("llm.db.password", null), settings.integer("llm.db.pool-size", 4),
                 settings.longValue("llm.db.connection-timeout-ms", 3_000));
         context.addService(new Closer(dataSource::close), true, true);
-        registry.bind("registryDataSource", dataSource);
+        // The registry's own sql component: the data source is never a registry bean, so a host's sql: or jdbc:
+        // endpoint that autowires "the" DataSource can never reach the registry (encrypted keys included).
+        SqlComponent sql = new SqlComponent();
+        sql.setDataSource(dataSource);
+        registry.bind("llm-sql", sql);
         RegistryDatabase.migrate(dataSource, dbUrl);
 
         CredentialCipher cipher = new CredentialCipher(EncryptionSecret.resolve(encryptionSecret(settings),
                 Path.of(settings.string("llm.crypto.secret-file", "data/encryption.secret")), embedded));
         // a test may bind its own resolver to script DNS answers; production uses the system's
         UpstreamAddressPolicy.HostResolver hostResolver = context.getRegistry()
-                .lookupByNameAndType("upstreamHostResolver", UpstreamAddressPolicy.HostResolver.class);
+                .lookupByNameAndType("llm-upstream-host-resolver", UpstreamAddressPolicy.HostResolver.class);
         UpstreamAddressPolicy addresses = hostResolver == null
                 ? new UpstreamAddressPolicy(Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")))
                 : new UpstreamAddressPolicy(Boolean.parseBoolean(settings.string("llm.upstream.allow-private-networks", "true")),
@@ -106,7 +121,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         StartupGate startupGate = new StartupGate();
         ListenCheck listenCheck = new ListenCheck();
         context.addStartupListener(listenCheck);
-        registry.bind("listenCheck", listenCheck);
+        registry.bind("llm-listen-check", listenCheck);
         context.addStartupListener(startupGate);
         registry.bind("vertx", new ServerVertx((VertxInternal) vertx, ServerLimits.from(settings), startupGate, listenCheck));
         PoolingHttpClientConnectionManager upstreamConnections = UpstreamConnections.create(addresses,
@@ -117,8 +132,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-count", 128),
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
-        registry.bind("upstreamConnections", upstreamConnections);
-        registry.bind("upstreamClientSetup", new UpstreamClientSetup(
+        registry.bind("llm-upstream-connections", upstreamConnections);
+        registry.bind("llm-upstream-client-setup", new UpstreamClientSetup(
                 settings.longValue("llm.upstream.stale-retry-window-ms", 500)));
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
@@ -126,7 +141,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         RequestBodyBudget requestBodyBudget = new RequestBodyBudget(
                 bodyBudget == null || bodyBudget.isBlank() ? RequestBodyBudget.defaultCapacity(maxBodyBytes)
                         : Math.max(maxBodyBytes, Long.parseLong(bodyBudget.trim())));
-        registry.bind("requestBodyBudget", requestBodyBudget);
+        registry.bind("llm-request-body-budget", requestBodyBudget);
         AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
@@ -136,7 +151,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         ContextForgeJwtSettings contextForge = ContextForgeJwtSettings.resolve(key -> settings.string(key, null), System::getenv);
         boolean authEnabled = Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"));
         ContextForgeAccounts contextForgeAccounts = new ContextForgeAccounts(dataSource, authEnabled && contextForge != null);
-        registry.bind("contextForgeAccounts", contextForgeAccounts);
+        registry.bind("llm-contextforge-accounts", contextForgeAccounts);
         AuthGate auth = null;
         if (authEnabled) {
             ContextForgeTokens contextForgeTokens = null;
@@ -149,44 +164,74 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
                     + "provider and the admin API");
         }
-        registry.bind("keyRing", keys);
-        registry.bind("keyUsage", usage);
+        registry.bind("llm-key-ring", keys);
+        registry.bind("llm-key-usage", usage);
         context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
 
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
-        registry.bind("modelResolver", resolver);
-        registry.bind("snapshotGenerations", new SnapshotGenerations());
+        registry.bind("llm-model-resolver", resolver);
+        registry.bind("llm-snapshot-generations", new SnapshotGenerations());
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
-        registry.bind("credentialHealth", credentialHealth);
-        registry.bind("healthResponder", new HealthResponder(credentialHealth));
-        registry.bind("chatRequestReader", new ChatRequestReader(admission));
-        registry.bind("modelResolution", new ModelResolution(resolver));
-        registry.bind("modelListResponder", new ModelListResponder(resolver));
-        registry.bind("modelRetrieveResponder", new ModelRetrieveResponder(resolver));
-        registry.bind("openApiDocument", new RelativeServerApiProcessorFactory());
-        registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
-        registry.bind("upstreamCallPreparer", new UpstreamCallPreparer());
-        registry.bind("requestBodyRelease", new RequestBodyRelease());
-        registry.bind("upstreamStatusCheck", new UpstreamStatusCheck());
-        registry.bind("completionResponder", new CompletionResponder(limiter));
-        registry.bind("errorResponder", new ErrorResponder());
+        registry.bind("llm-credential-health", credentialHealth);
+        registry.bind("llm-health-responder", new HealthResponder(credentialHealth));
+        registry.bind("llm-chat-request-reader", new ChatRequestReader(admission));
+        registry.bind("llm-model-resolution", new ModelResolution(resolver));
+        registry.bind("llm-model-list-responder", new ModelListResponder(resolver));
+        registry.bind("llm-model-retrieve-responder", new ModelRetrieveResponder(resolver));
+        registry.bind("llm-upstream-request-builder", new UpstreamRequestBuilder());
+        registry.bind("llm-upstream-call-preparer", new UpstreamCallPreparer());
+        registry.bind("llm-request-body-release", new RequestBodyRelease());
+        registry.bind("llm-upstream-status-check", new UpstreamStatusCheck());
+        registry.bind("llm-completion-responder", new CompletionResponder(limiter));
+        registry.bind("llm-error-responder", new ErrorResponder());
 
         StreamProcessors streams = new StreamProcessors(vertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
                 settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
-        registry.bind("streamStart", streams.start());
-        registry.bind("streamOpen", streams.open());
-        registry.bind("streamEvents", streams);
-        registry.bind("streamRelayEvent", streams.relayEvent());
-        registry.bind("streamFinish", streams.finish());
+        registry.bind("llm-stream-start", streams.start());
+        registry.bind("llm-stream-open", streams.open());
+        registry.bind("llm-stream-events", streams);
+        registry.bind("llm-stream-relay-event", streams.relayEvent());
+        registry.bind("llm-stream-finish", streams.finish());
 
         Runnable reload = new RegistryReload(context);
         ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses, upstreamConnections,
                 Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
-        registry.bind("providerAdmin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
-        registry.bind("modelAdmin", new ModelAdmin(dataSource, reload));
-        registry.bind("keyAdmin", new KeyAdmin(dataSource, reload, keys::revoke));
+        registry.bind("llm-provider-admin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
+        registry.bind("llm-model-admin", new ModelAdmin(dataSource, reload));
+        registry.bind("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
+
+        loadRoutes(context, settings.required("llm.routes.location"));
+    }
+
+    /**
+     * Adds each default nobody has set (in the host's properties, -D, environment variables, or as an initial
+     * property) as Camel's initial property, the source every other one overrides.
+     */
+    private static void addDefaults(CamelContext context) throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = GatewayConfiguration.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException("the gateway's defaults are missing from the classpath: " + DEFAULTS);
+            }
+            defaults.load(in);
+        }
+        PropertiesComponent properties = context.getPropertiesComponent();
+        for (String key : defaults.stringPropertyNames()) {
+            if (properties.resolveProperty(key).isEmpty()) {
+                properties.addInitialProperty(key, defaults.getProperty(key).trim());
+            }
+        }
+    }
+
+    /** Loads the gateway's YAML routes, so a host needs no routes pattern of its own for them. */
+    private static void loadRoutes(CamelContext context, String location) throws Exception {
+        Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(location);
+        if (routes.isEmpty()) {
+            throw new IllegalStateException("no gateway routes found at " + location + " (llm.routes.location)");
+        }
+        PluginHelper.getRoutesLoader(context).loadRoutes(routes);
     }
 
     private static String encryptionSecret(Settings settings) {
@@ -208,7 +253,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             if (template == null) {
                 template = context.createProducerTemplate();
             }
-            template.sendBody("direct:registry-reload", null);
+            template.sendBody("direct:llm-registry-reload", null);
         }
     }
 

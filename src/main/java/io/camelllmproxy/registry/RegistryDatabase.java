@@ -51,7 +51,7 @@ public final class RegistryDatabase {
     public static void migrate(DataSource dataSource, String url) {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/" + (isPostgres(url) ? "postgresql" : "h2"))
+                .locations("classpath:camel-llm-proxy/db/migration/" + (isPostgres(url) ? "postgresql" : "h2"))
                 .table("llm_proxy_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")

@@ -5,9 +5,9 @@ import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
+import org.apache.camel.component.sql.SqlComponent;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.net.http.HttpResponse;
@@ -71,7 +71,7 @@ class AdminConnectionPoolTest {
         };
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
-                     null, null, "{model_id: m, model_name: M}"), ONE_CONNECTION, Map.of("upstreamHostResolver", slow))) {
+                     null, null, "{model_id: m, model_name: M}"), ONE_CONNECTION, Map.of("llm-upstream-host-resolver", slow))) {
             String id = firstProviderId(gateway);
             Connection held = holdOne(gateway);
             CompletableFuture<HttpResponse<String>> patch = CompletableFuture.supplyAsync(() -> {
@@ -102,7 +102,8 @@ class AdminConnectionPoolTest {
 
     /** A connection from the gateway's own registry pool, kept until closed. */
     private static Connection holdOne(GatewayHarness gateway) throws Exception {
-        return gateway.camelContext().getRegistry().lookupByNameAndType("registryDataSource", DataSource.class).getConnection();
+        return gateway.camelContext().getRegistry().lookupByNameAndType("llm-sql", SqlComponent.class).getDataSource()
+                .getConnection();
     }
 
     private static String firstProviderId(GatewayHarness gateway) throws Exception {

@@ -32,7 +32,7 @@ class ProviderHealthCheckTest {
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("rebound", "openai",
                      upstream.baseUrl().replace("127.0.0.1", "localhost"), "sk-rebind-key-123", null, "{model_id: m, model_name: M}"),
-                     Map.of("llm.upstream.allow-private-networks", "false"), Map.of("upstreamHostResolver", rebinding))) {
+                     Map.of("llm.upstream.allow-private-networks", "false"), Map.of("llm-upstream-host-resolver", rebinding))) {
             JsonNode providers = Json.MAPPER.readTree(gateway.get("/llm/providers").body());
             String id = providers.findValue("id").asText();
             for (int round = 0; round < 20; round++) {

@@ -77,7 +77,7 @@ class ClientDisconnectTest {
     void leavingWhileWaitingForAPooledConnectionCancelsTheWait() throws Exception {
         upstream.reply(new FakeUpstream.Silence());
         PoolingHttpClientConnectionManager pool = gateway.camelContext().getRegistry()
-                .lookupByNameAndType("upstreamConnections", PoolingHttpClientConnectionManager.class);
+                .lookupByNameAndType("llm-upstream-connections", PoolingHttpClientConnectionManager.class);
         try (Socket holder = send(false)) {
             upstream.take();
             try (Socket waiter = send(true)) {

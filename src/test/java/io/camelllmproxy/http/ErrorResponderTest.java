@@ -42,7 +42,7 @@ class ErrorResponderTest {
         try (LogCapture log = LogCapture.everything(Level.DEBUG);
              GatewayHarness gateway = GatewayHarness.start("providers:\n"
                      + provider("p", "openai", "http://broken.invalid/v1", KEY, null, "{model_id: m, model_name: M}"),
-                     Map.of(), Map.of("upstreamHostResolver", broken))) {
+                     Map.of(), Map.of("llm-upstream-host-resolver", broken))) {
             armed.set(true); // after start: the bootstrap checks the provider's address too
             HttpResponse<String> response = gateway.postJson("/v1/chat/completions", CHAT);
             assertEquals(500, response.statusCode(), response.body());

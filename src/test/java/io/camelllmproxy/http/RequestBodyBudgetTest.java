@@ -99,7 +99,7 @@ class RequestBodyBudgetTest {
                      // room for two chunked bodies being received at once, not three
                      "llm.server.max-body-bytes-in-flight", "2500000"))) {
             RequestBodyBudget budget = gateway.camelContext().getRegistry()
-                    .lookupByNameAndType("requestBodyBudget", RequestBodyBudget.class);
+                    .lookupByNameAndType("llm-request-body-budget", RequestBodyBudget.class);
             String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"}}]}";
             // each stream sends its first event at once and every further one only when the test steps it
             upstream.reply(new FakeUpstream.Stepped(List.of(chunk, chunk, "[DONE]"), 0));

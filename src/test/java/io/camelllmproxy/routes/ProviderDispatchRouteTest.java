@@ -44,7 +44,7 @@ class ProviderDispatchRouteTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("upstreamRequestBuilder", new UpstreamRequestBuilder());
+        registry.bind("llm-upstream-request-builder", new UpstreamRequestBuilder());
     }
 
     static ModelTarget target(String type, String base) {
@@ -54,7 +54,7 @@ class ProviderDispatchRouteTest extends CamelTestSupport {
 
     Exchange dispatch(ModelTarget target) throws Exception {
         ObjectNode request = (ObjectNode) Json.MAPPER.readTree("{\"model\":\"alias\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
-        return template.send("direct:provider-dispatch", e -> {
+        return template.send("direct:llm-provider-dispatch", e -> {
             e.setVariable(ExchangeKeys.CHAT_REQUEST, request);
             e.setVariable(ExchangeKeys.TARGET, target);
             e.setVariable(ExchangeKeys.WIRE_SCHEMA, target.wireSchema().id());
