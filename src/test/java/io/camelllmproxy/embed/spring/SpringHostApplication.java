@@ -1,6 +1,6 @@
 package io.camelllmproxy.embed.spring;
 
-import io.camelllmproxy.config.GatewayConfiguration;
+import io.camelllmproxy.config.GatewayRouteBuilder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -9,15 +9,21 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * A camel-spring-boot application as a Spring user writes one: its own HTTP server (Vert.x platform-http), its
- * own route, its own data source migrated by Spring Boot's Flyway, and the gateway added by one bean.
+ * own routes, its own data source migrated by Spring Boot's Flyway, and the gateway added by one annotation.
  */
 @SpringBootApplication
+@Import(GatewayRouteBuilder.class)
 public class SpringHostApplication {
 
-    /** Camel's Vert.x HTTP server; camel-spring-boot has no camel.server.* settings, so the host adds it. */
+    /**
+     * Camel's Vert.x HTTP server; camel-spring-boot has no camel.server.* settings, so the host adds it. Started at
+     * once: a service added before the context starts is otherwise started after every startup listener, too late
+     * for the gateway, which installs its key check on this server's router when the routes start.
+     */
     @Bean
     CamelContextConfiguration hostHttpServer(@Value("${host.http.port}") int port) {
         return new CamelContextConfiguration() {
@@ -26,28 +32,9 @@ public class SpringHostApplication {
                 VertxPlatformHttpServerConfiguration server = new VertxPlatformHttpServerConfiguration();
                 server.setBindPort(port);
                 try {
-                    context.addService(new VertxPlatformHttpServer(server));
+                    context.addService(new VertxPlatformHttpServer(server), true, true);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot add the HTTP server", e);
-                }
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext context) {
-            }
-        };
-    }
-
-    /** The gateway: its routes, beans and defaults. */
-    @Bean
-    CamelContextConfiguration llmGateway() {
-        return new CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext context) {
-                try {
-                    new GatewayConfiguration().configure(context);
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot configure the gateway", e);
                 }
             }
 
