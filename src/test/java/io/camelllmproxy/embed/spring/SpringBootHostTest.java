@@ -1,6 +1,7 @@
 package io.camelllmproxy.embed.spring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.camelllmproxy.embed.spring.host.SpringHostApplication;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.TestDatabase;
 import io.camelllmproxy.transform.Json;
@@ -61,7 +62,7 @@ class SpringBootHostTest {
         TestDatabase registry = TestDatabase.create();
         port = freePort();
         spring = new SpringApplicationBuilder(SpringHostApplication.class)
-                .properties("spring.config.location=classpath:io/camelllmproxy/embed/spring/application.properties")
+                .properties("spring.config.location=classpath:io/camelllmproxy/embed/spring/host/application.properties")
                 .properties(Map.of(
                         "host.http.port", String.valueOf(port),
                         "camel.server.port", String.valueOf(port),

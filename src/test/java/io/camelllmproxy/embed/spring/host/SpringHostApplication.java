@@ -1,4 +1,4 @@
-package io.camelllmproxy.embed.spring;
+package io.camelllmproxy.embed.spring.host;
 
 import io.camelllmproxy.config.GatewayRouteBuilder;
 import org.apache.camel.CamelContext;
