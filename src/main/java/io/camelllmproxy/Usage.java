@@ -12,8 +12,10 @@ final class Usage {
               java -jar target/camel-llm-proxy.jar --help | -h     print this text
 
             Settings:
-              application.properties in the working directory (else the copy in the jar) lists every setting
-              with a comment. Override any of them with -Dkey=value before -jar, or with an environment
+              application.properties in the working directory (else the copy in the jar) holds the Camel
+              settings; the gateway's own (llm.*) and their defaults, each with a comment, are in the jar's
+              camel-llm-proxy/gateway.properties (src/main/resources in the repository); set any of them in
+              application.properties. Override any key with -Dkey=value before -jar, or with an environment
               variable named like the key in capitals with '.' and '-' as '_':
                 -Dcamel.server.port=9090          CAMEL_SERVER_PORT=9090
                 -Dllm.db.url=jdbc:postgresql://db/llm   LLM_DB_URL=jdbc:postgresql://db/llm

@@ -50,7 +50,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.sql.SqlComponent;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -59,11 +58,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Properties;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -77,12 +73,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
-    /** The library's defaults of every {@code llm.*} setting, namespaced so no host file shadows them. */
-    static final String DEFAULTS = "camel-llm-proxy/gateway.properties";
-
     @Override
     public void configure(CamelContext context) throws Exception {
-        addDefaults(context);
+        GatewayDefaults.apply(context);
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
 
@@ -203,26 +196,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
 
         loadRoutes(context, settings.required("llm.routes.location"));
-    }
-
-    /**
-     * Adds each default nobody has set (in the host's properties, -D, environment variables, or as an initial
-     * property) as Camel's initial property, the source every other one overrides.
-     */
-    private static void addDefaults(CamelContext context) throws IOException {
-        Properties defaults = new Properties();
-        try (InputStream in = GatewayConfiguration.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
-            if (in == null) {
-                throw new IllegalStateException("the gateway's defaults are missing from the classpath: " + DEFAULTS);
-            }
-            defaults.load(in);
-        }
-        PropertiesComponent properties = context.getPropertiesComponent();
-        for (String key : defaults.stringPropertyNames()) {
-            if (properties.resolveProperty(key).isEmpty()) {
-                properties.addInitialProperty(key, defaults.getProperty(key).trim());
-            }
-        }
     }
 
     /** Loads the gateway's YAML routes, so a host needs no routes pattern of its own for them. */

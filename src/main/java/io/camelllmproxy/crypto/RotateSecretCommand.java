@@ -1,6 +1,7 @@
 package io.camelllmproxy.crypto;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.camelllmproxy.config.GatewayDefaults;
 import io.camelllmproxy.config.Settings;
 import io.camelllmproxy.registry.RegistryDatabase;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -35,6 +36,7 @@ public final class RotateSecretCommand {
         }
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setLocation(propertiesLocation);
+            GatewayDefaults.apply(context);
             Settings settings = new Settings(context);
             Path secretFile = Path.of(settings.string("llm.crypto.secret-file", "data/encryption.secret"));
             String oldSecret = env.apply("AUTH_ENCRYPTION_SECRET_OLD");
