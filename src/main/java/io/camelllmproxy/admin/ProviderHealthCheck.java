@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
 import io.camelllmproxy.http.ErrorMapping;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.CredentialScheme;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.AnthropicTransformer;
 import io.camelllmproxy.transform.Json;
@@ -28,7 +29,8 @@ import java.util.Map;
  * Proves a provider's key works with a cheap authenticated listing in its own schema: OpenAI-style
  * {@code GET {base}/models}, Anthropic {@code GET /v1/models}, Ollama {@code GET /api/tags}, Azure
  * {@code GET /openai/models}. Redirects are not followed, and the check connects through the chat path's
- * connection pool, whose resolver applies the address policy to the very address it connects to.
+ * connection pool, whose resolver applies the address policy to the very address it connects to and whose
+ * connections never log the key header. The request is this class's own, never on a Camel exchange.
  */
 public class ProviderHealthCheck {
 
@@ -66,13 +68,13 @@ public class ProviderHealthCheck {
         result.put("provider_id", ProviderAdmin.str(provider.get("id")));
         result.put("provider_name", ProviderAdmin.str(provider.get("name")));
         result.put("provider_type", ProviderAdmin.str(provider.get("provider_type")));
-        String key = null;
+        ProviderCredential key = ProviderCredential.NONE;
         String error = null;
         int status = 0;
         long start = System.nanoTime();
         try {
             if (provider.get("api_key") != null && !provider.get("api_key").toString().isBlank()) {
-                key = cipher.decryptApiKey(provider.get("api_key").toString());
+                key = ProviderCredential.of(cipher.decryptApiKey(provider.get("api_key").toString()));
             }
             HttpGet request = request(provider, key);
             String problem = addresses.problemWithUrl(request.getUri().toString());
@@ -96,7 +98,7 @@ public class ProviderHealthCheck {
             error = "The stored API key cannot be decrypted: " + e.getMessage();
         } catch (Exception e) {
             // named like a chat failure: the provider, never its URL or address
-            error = KeyMask.mask(ErrorMapping.toOpenAi(e, ProviderAdmin.str(provider.get("name"))).message(), key);
+            error = key.mask(ErrorMapping.toOpenAi(e, ProviderAdmin.str(provider.get("name"))).message());
         }
         result.put("status", error == null ? "healthy" : "unhealthy");
         // ContextForge's name and unit: milliseconds as a float.
@@ -109,7 +111,7 @@ public class ProviderHealthCheck {
         return result;
     }
 
-    private HttpGet request(Map<String, Object> provider, String key) {
+    private HttpGet request(Map<String, Object> provider, ProviderCredential key) {
         String type = ProviderAdmin.str(provider.get("provider_type"));
         String apiBase = ProviderAdmin.str(provider.get("api_base"));
         JsonNode config = Jdbc.json(provider.get("config"), Json.MAPPER.createObjectNode());
@@ -118,16 +120,14 @@ public class ProviderHealthCheck {
         switch (WireSchema.of(type, apiBase)) {
             case ANTHROPIC -> {
                 url = AnthropicTransformer.versionedBase(apiBase) + "/models";
-                if (key != null) {
-                    builder.setHeader("x-api-key", key);
-                }
+                CredentialScheme.X_API_KEY.apply(builder, key);
                 String version = config.path("anthropic_version").asText("");
                 builder.setHeader("anthropic-version", !version.isBlank() ? version
                         : provider.get("api_version") != null ? provider.get("api_version").toString() : "2023-06-01");
             }
             case OLLAMA -> {
                 url = base(apiBase, "http://localhost:11434") + "/api/tags";
-                bearer(builder, key);
+                CredentialScheme.BEARER.apply(builder, key);
             }
             case AZURE_OPENAI -> {
                 String resource = config.path("resource_name").asText("");
@@ -136,23 +136,15 @@ public class ProviderHealthCheck {
                     version = provider.get("api_version") != null ? provider.get("api_version").toString() : "2024-02-15-preview";
                 }
                 url = base(apiBase, "https://" + resource + ".openai.azure.com") + "/openai/models?api-version=" + version;
-                if (key != null) {
-                    builder.setHeader("api-key", key);
-                }
+                CredentialScheme.API_KEY.apply(builder, key);
             }
             default -> {
                 url = base(apiBase, "https://api.openai.com/v1") + "/models";
-                bearer(builder, key);
+                CredentialScheme.BEARER.apply(builder, key);
             }
         }
         builder.setUri(java.net.URI.create(url));
         return builder;
-    }
-
-    private static void bearer(HttpGet builder, String key) {
-        if (key != null) {
-            builder.setHeader("Authorization", "Bearer " + key);
-        }
     }
 
     private static String base(String apiBase, String fallback) {

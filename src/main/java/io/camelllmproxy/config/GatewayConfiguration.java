@@ -126,8 +126,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         registry.bind("llm-upstream-connections", upstreamConnections);
+        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("llm-upstream-client-setup", new UpstreamClientSetup(
-                settings.longValue("llm.upstream.stale-retry-window-ms", 500)));
+                settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
+                settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
+        registry.bind("llm-http", UpstreamClientSetup.component());
 
         long maxBodyBytes = settings.longValue("llm.server.max-body-bytes", 10L * 1024 * 1024);
         String bodyBudget = settings.string("llm.server.max-body-bytes-in-flight", "");
@@ -161,7 +164,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-key-usage", usage);
         context.addStartupListener(new HttpServerSetup(admission, auth, settings.integer("camel.server.port", 8080)));
 
-        ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         registry.bind("llm-model-resolver", resolver);
         registry.bind("llm-snapshot-generations", new SnapshotGenerations());
         CredentialHealth credentialHealth = new CredentialHealth(cipher);

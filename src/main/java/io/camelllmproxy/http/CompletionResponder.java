@@ -5,7 +5,7 @@ import io.camelllmproxy.auth.ApiKeyIdentity;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.registry.ModelTarget;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.UpstreamHeaders;
 import org.apache.camel.Exchange;
@@ -36,13 +36,13 @@ public class CompletionResponder implements Processor {
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         byte[] body = maskKey(transformer.response(upstreamBody,
-                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target), target.apiKey());
+                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target), target.credential());
         TokenCharge charge = TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class));
         if (charge != null) {
             charge.fromBody(body);
         }
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class);
-        Map<String, String> relayed = UpstreamHeaders.relayed(message, target.apiKey());
+        Map<String, String> relayed = UpstreamHeaders.relayed(message, target.credential());
         message.removeHeaders("*");
         relayed.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
@@ -51,12 +51,12 @@ public class CompletionResponder implements Processor {
     }
 
     /** A provider that echoes its key in a completion must not hand it to the client either. */
-    private static byte[] maskKey(byte[] body, String key) {
-        if (key == null) {
+    private static byte[] maskKey(byte[] body, ProviderCredential key) {
+        if (!key.isPresent()) {
             return body;
         }
         String text = new String(body, StandardCharsets.UTF_8);
-        String masked = KeyMask.mask(text, key);
+        String masked = key.mask(text);
         return masked.equals(text) ? body : masked.getBytes(StandardCharsets.UTF_8);
     }
 }

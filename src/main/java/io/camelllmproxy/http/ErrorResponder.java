@@ -2,7 +2,7 @@ package io.camelllmproxy.http;
 
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.stream.StreamSession;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
@@ -27,11 +27,11 @@ public class ErrorResponder implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-        String key = target == null ? null : target.apiKey();
+        ProviderCredential key = target == null ? ProviderCredential.NONE : target.credential();
         // a call aborted because its client left fails like a broken upstream: that is not the provider's fault;
         // otherwise this is the last relay point of every error, in-band or not: whatever the provider echoed is masked
         OpenAiError error = clientGone(exchange, session) ? null
-                : KeyMask.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()), key);
+                : key.mask(ErrorMapping.toOpenAi(failure, target == null ? null : target.providerName()));
         log(exchange, failure, error, key);
         Message message = exchange.getMessage();
         if (session != null) {
@@ -82,17 +82,17 @@ public class ErrorResponder implements Processor {
         return text.toString().stripTrailing();
     }
 
-    private static void log(Exchange exchange, Throwable failure, OpenAiError error, String key) {
+    private static void log(Exchange exchange, Throwable failure, OpenAiError error, ProviderCredential key) {
         String route = exchange.getFromRouteId();
         if (error == null) {
             LOG.info("[{}] client closed the connection before the answer was complete; upstream call stopped", route);
         } else if (ErrorMapping.unexpected(error)) {
             // logged as text: the stack trace is kept, and an upstream value in any message of the chain is masked
-            LOG.error("[{}] unexpected failure: {}", route, KeyMask.mask(stackTrace(failure), key));
+            LOG.error("[{}] unexpected failure: {}", route, key.mask(stackTrace(failure)));
         } else if (error.status() >= 500) {
             LOG.warn("[{}] {} {}: {}", route, error.status(), error.code(), error.message());
             if (LOG.isDebugEnabled() && failure != null) {
-                LOG.debug("[{}] cause: {}", route, KeyMask.mask(String.valueOf(failure), key));
+                LOG.debug("[{}] cause: {}", route, key.mask(String.valueOf(failure)));
             }
         } else {
             LOG.debug("[{}] {} {}: {}", route, error.status(), error.code(), error.message());

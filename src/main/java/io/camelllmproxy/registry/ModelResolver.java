@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.Json;
 
 import java.util.List;
@@ -50,6 +51,14 @@ public class ModelResolver {
     public RegistryIndex index() {
         awaitFirstLoad();
         return index;
+    }
+
+    /**
+     * The current key of provider {@code providerId}, read by the gateway's HTTP client as it sends a request
+     * (the message carries only the provider's id); null when the provider is gone from the registry.
+     */
+    public ProviderCredential credential(String providerId) {
+        return index().credential(providerId);
     }
 
     public ModelTarget resolve(String name) {

@@ -1,5 +1,7 @@
 package io.camelllmproxy.registry;
 
+import io.camelllmproxy.security.ProviderCredential;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +34,12 @@ public final class RegistryIndex {
     private final Map<String, List<ModelTarget>> byAlias = new HashMap<>();
     private final Map<String, ModelTarget> byQualifiedName = new HashMap<>();
     private final Map<String, ModelTarget> disabledByName = new HashMap<>();
+    private final Map<String, ProviderCredential> credentialByProvider = new HashMap<>();
 
     public RegistryIndex(List<ModelTarget> targets) {
         List<ModelTarget> live = new ArrayList<>();
         for (ModelTarget t : targets) {
+            credentialByProvider.put(t.providerId(), t.credential());
             if (!t.servable()) {
                 disabledByName.putIfAbsent(t.modelRowId(), t);
                 disabledByName.putIfAbsent(t.modelId(), t);
@@ -57,6 +61,11 @@ public final class RegistryIndex {
 
     public static RegistryIndex empty() {
         return new RegistryIndex(List.of());
+    }
+
+    /** The key of the provider with row id {@code providerId}; null when no model of it is in the snapshot. */
+    public ProviderCredential credential(String providerId) {
+        return credentialByProvider.get(providerId);
     }
 
     public List<ModelTarget> servable() {

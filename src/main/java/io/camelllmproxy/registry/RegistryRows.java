@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.Json;
 
 import java.io.IOException;
@@ -54,7 +55,7 @@ final class RegistryRows {
                     row.get("default_temperature") instanceof Number n ? n.doubleValue() : null,
                     row.get("default_max_tokens") instanceof Number n ? n.intValue() : null,
                     bool(row.get("provider_enabled")),
-                    key[0],
+                    ProviderCredential.of(key[0]),
                     key[1],
                     bool(row.get("supports_chat"))));
         }

@@ -1,7 +1,7 @@
 package io.camelllmproxy.stream;
 
 import io.camelllmproxy.auth.TokenCharge;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.StreamTranslator;
 
 import java.io.IOException;
@@ -14,14 +14,14 @@ public final class EventRelay {
     private final StreamSession session;
     private final StreamTranslator translator;
     private final TokenCharge charge;
-    private final String apiKey;
+    private final ProviderCredential credential;
 
-    /** {@code apiKey} is the provider's key, masked in every event relayed (error events above all). */
-    public EventRelay(StreamSession session, StreamTranslator translator, TokenCharge charge, String apiKey) {
+    /** {@code credential} is the provider's key, masked in every event relayed (error events above all). */
+    public EventRelay(StreamSession session, StreamTranslator translator, TokenCharge charge, ProviderCredential credential) {
         this.session = session;
         this.translator = translator;
         this.charge = charge;
-        this.apiKey = apiKey;
+        this.credential = credential;
     }
 
     /** Translates the events of one split part and writes what they produce to the client at once. */
@@ -48,7 +48,7 @@ public final class EventRelay {
         if (translated.isEmpty()) {
             return;
         }
-        List<String> payloads = apiKey == null ? translated : translated.stream().map(p -> KeyMask.mask(p, apiKey)).toList();
+        List<String> payloads = !credential.isPresent() ? translated : translated.stream().map(credential::mask).toList();
         session.sendAll(payloads);
         if (charge != null) {
             payloads.forEach(charge::fromChunk);

@@ -9,7 +9,6 @@ import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
-import io.camelllmproxy.security.KeyMask;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.UpstreamHeaders;
@@ -76,7 +75,7 @@ public final class StreamProcessors {
             String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
             if (!framedAs(transformer.framing(), contentType)) {
                 // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
-                contentType = KeyMask.mask(contentType, target.apiKey());
+                contentType = target.credential().mask(contentType);
                 contentType = contentType.length() > 100 ? contentType.substring(0, 100) + "..." : contentType;
                 throw new GatewayException(OpenAiError.of(502, OpenAiError.UPSTREAM_ERROR, "upstream_protocol_error",
                         "provider '" + target.providerName() + "' answered a streaming request with "
@@ -84,11 +83,11 @@ public final class StreamProcessors {
                                 + " instead of " + (transformer.framing() == StreamFraming.NDJSON
                                 ? "an NDJSON stream" : "an event stream (text/event-stream)")));
             }
-            session.commit(UpstreamHeaders.relayed(message, target.apiKey()));
+            session.commit(UpstreamHeaders.relayed(message, target.credential()));
             exchange.setVariable(RELAY, new EventRelay(session, transformer.stream(
                     exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
                     TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
-                    target.apiKey()));
+                    target.credential()));
         };
     }
 

@@ -1,5 +1,7 @@
 package io.camelllmproxy.transform;
 
+import io.camelllmproxy.security.CredentialScheme;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,9 +59,6 @@ public class AnthropicTransformer implements WireTransformer {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", OpenAiTransformer.isStream(request) ? "text/event-stream" : "application/json");
-        if (target.apiKey() != null) {
-            headers.put("x-api-key", target.apiKey());
-        }
         headers.put("anthropic-version", version(target));
         return new UpstreamRequest(versionedBase(target.apiBase()) + "/messages", headers, Json.compact(body));
     }
@@ -235,10 +234,15 @@ public class AnthropicTransformer implements WireTransformer {
         return new AnthropicStream(OpenAiShapes.includeUsage(request), target.modelId());
     }
 
+    @Override
+    public CredentialScheme credentialScheme() {
+        return CredentialScheme.X_API_KEY;
+    }
+
     /** Anthropic's {@code {"type":"error","error":{type,message}}}; 529 (overloaded) is told as 503. */
     @Override
     public OpenAiError error(int status, byte[] upstreamBody, ModelTarget target) {
-        OpenAiError error = UpstreamErrors.fromBody(status == 529 ? 503 : status, upstreamBody, target.apiKey());
+        OpenAiError error = UpstreamErrors.fromBody(status == 529 ? 503 : status, upstreamBody, target.credential());
         String code = error.code() != null ? error.code() : error.type();
         return new OpenAiError(error.status(), error.type(), code, error.param(), error.message(), error.headers());
     }

@@ -1,5 +1,7 @@
 package io.camelllmproxy.transform;
 
+import io.camelllmproxy.security.CredentialScheme;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
@@ -55,10 +57,8 @@ public class AzureOpenAiTransformer extends OpenAiTransformer {
     }
 
     @Override
-    protected void authenticate(Map<String, String> headers, ModelTarget target) {
-        if (target.apiKey() != null) {
-            headers.put("api-key", target.apiKey());
-        }
+    public CredentialScheme credentialScheme() {
+        return CredentialScheme.API_KEY;
     }
 
     private static String firstText(ObjectNode config, String... names) {

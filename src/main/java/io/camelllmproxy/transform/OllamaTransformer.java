@@ -57,9 +57,6 @@ public class OllamaTransformer implements WireTransformer {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", OpenAiTransformer.isStream(request) ? "application/x-ndjson" : "application/json");
-        if (target.apiKey() != null) {
-            headers.put("Authorization", "Bearer " + target.apiKey());
-        }
         String base = target.apiBase() != null ? target.apiBase() : DEFAULT_BASE;
         return new UpstreamRequest(WireSchema.stripTrailingSlashes(base) + "/api/chat", headers, Json.compact(body));
     }

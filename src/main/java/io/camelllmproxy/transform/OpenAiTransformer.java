@@ -28,7 +28,6 @@ public class OpenAiTransformer implements WireTransformer {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", isStream(request) ? "text/event-stream" : "application/json");
-        authenticate(headers, target);
         return new UpstreamRequest(url(target), headers, Json.compact(request));
     }
 
@@ -40,12 +39,6 @@ public class OpenAiTransformer implements WireTransformer {
     protected String url(ModelTarget target) {
         String base = target.apiBase() != null ? target.apiBase() : DEFAULT_BASE;
         return WireSchema.stripTrailingSlashes(base) + "/chat/completions";
-    }
-
-    protected void authenticate(Map<String, String> headers, ModelTarget target) {
-        if (target.apiKey() != null) {
-            headers.put("Authorization", "Bearer " + target.apiKey());
-        }
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.camelllmproxy.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.error.OpenAiError;
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    public static OpenAiError fromBody(int status, byte[] body, String apiKey) {
+    public static OpenAiError fromBody(int status, byte[] body, ProviderCredential credential) {
         String type = null;
         String code = null;
         String param = null;
@@ -43,12 +43,12 @@ public final class UpstreamErrors {
             message = raw.isEmpty() ? "The upstream provider answered HTTP " + status + " with no body" : raw;
         }
         // masked before it is cut, or a key straddling the cut would leave its first characters behind
-        message = KeyMask.mask(message, apiKey);
+        message = credential.mask(message);
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE) + "...";
         }
-        return KeyMask.mask(new OpenAiError(status, type != null ? type : typeFor(status), code, param, message,
-                Map.of()), apiKey);
+        return credential.mask(new OpenAiError(status, type != null ? type : typeFor(status), code, param, message,
+                Map.of()));
     }
 
     public static String typeFor(int status) {

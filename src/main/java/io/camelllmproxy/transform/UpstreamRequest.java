@@ -2,7 +2,10 @@ package io.camelllmproxy.transform;
 
 import java.util.Map;
 
-/** The call to make upstream. Headers may hold credentials, so they are never part of {@link #toString()}. */
+/**
+ * The call to make upstream, without credentials: the gateway's HTTP client adds the provider key as it
+ * writes the request ({@link WireTransformer#credentialScheme()}), so this record may sit on an exchange.
+ */
 public record UpstreamRequest(String url, Map<String, String> headers, byte[] body) {
 
     @Override

@@ -3,6 +3,7 @@ package io.camelllmproxy.transform;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.CredentialScheme;
 
 /**
  * Translation between the OpenAI chat-completions API the clients speak and one provider wire schema.
@@ -10,8 +11,19 @@ import io.camelllmproxy.registry.ModelTarget;
  */
 public interface WireTransformer {
 
-    /** The upstream call for a validated client request. The transformer may reuse {@code request}'s nodes. */
+    /**
+     * The upstream call for a validated client request, without credentials. The transformer may reuse
+     * {@code request}'s nodes.
+     */
     UpstreamRequest request(ObjectNode request, ModelTarget target);
+
+    /**
+     * How the provider takes its key. The gateway's HTTP client adds it as the request is written, so the key
+     * is never on the Camel message (see {@code upstream.UpstreamCredentials}).
+     */
+    default CredentialScheme credentialScheme() {
+        return CredentialScheme.BEARER;
+    }
 
     /** A successful upstream body as an OpenAI {@code chat.completion} body. */
     byte[] response(byte[] upstreamBody, ObjectNode request, ModelTarget target);
@@ -26,6 +38,6 @@ public interface WireTransformer {
 
     /** An upstream error response (status >= 400) as an OpenAI error with the same status. */
     default OpenAiError error(int status, byte[] upstreamBody, ModelTarget target) {
-        return UpstreamErrors.fromBody(status, upstreamBody, target.apiKey());
+        return UpstreamErrors.fromBody(status, upstreamBody, target.credential());
     }
 }

@@ -3,7 +3,6 @@ package io.camelllmproxy.upstream;
 import io.camelllmproxy.security.PolicyDnsResolver;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.config.Http1Config;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * that changed since it was written) cannot point a request at a cloud metadata service. The provider
  * health check connects through it too. A connection idle for longer than the validation interval is
  * checked before it is lent again, so one the provider closed meanwhile is replaced rather than failing the
- * request ({@link StaleConnectionRetry} covers the close that races the send).
+ * request ({@link StaleConnectionRetry} covers the close that races the send). Its connections never log
+ * what they carry ({@link QuietConnection}).
  */
 public final class UpstreamConnections {
 
@@ -32,11 +32,10 @@ public final class UpstreamConnections {
                                                             long validateAfterInactivityMillis) {
         return PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
-                // bounds what a provider's response head may hold; beyond it MessageConstraintException (502)
-                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom().setMaxHeaderCount(maxHeaderCount)
-                                .setMaxLineLength(maxHeaderLineBytes).build())
-                        .build())
+                // connections that never log headers or bytes (the provider key is among them); the config bounds
+                // what a provider's response head may hold, beyond it MessageConstraintException (502)
+                .setConnectionFactory(QuietConnection.factory(Http1Config.custom().setMaxHeaderCount(maxHeaderCount)
+                        .setMaxLineLength(maxHeaderLineBytes).build()))
                 .setMaxConnTotal(maxTotal)
                 .setMaxConnPerRoute(maxPerHost)
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofMilliseconds(readTimeoutMillis)).build())

@@ -1,6 +1,6 @@
 package io.camelllmproxy.upstream;
 
-import io.camelllmproxy.security.KeyMask;
+import io.camelllmproxy.security.ProviderCredential;
 import org.apache.camel.Message;
 
 import java.util.LinkedHashMap;
@@ -20,13 +20,13 @@ public final class UpstreamHeaders {
     private UpstreamHeaders() {
     }
 
-    /** The relayed headers, their values with {@code apiKey} masked (an upstream may echo it in any of them). */
-    public static Map<String, String> relayed(Message message, String apiKey) {
+    /** The relayed headers, their values with the provider key masked (an upstream may echo it in any of them). */
+    public static Map<String, String> relayed(Message message, ProviderCredential credential) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if ((RELAYED.contains(name) || name.startsWith(RATE_LIMIT_PREFIX)) && header.getValue() != null) {
-                out.put(name, KeyMask.mask(header.getValue().toString(), apiKey));
+                out.put(name, credential.mask(header.getValue().toString()));
             }
         }
         return out;

@@ -40,7 +40,7 @@ public class UpstreamStatusCheck implements Processor {
             error = transformer.error(status, body, target);
         }
         error = new OpenAiError(error.status(), error.type(), error.code(), error.param(), error.message(),
-                UpstreamHeaders.relayed(message, target.apiKey()));
+                UpstreamHeaders.relayed(message, target.credential()));
         throw new GatewayException(error);
     }
 

@@ -35,6 +35,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final LoggerConfig logger;
     private final Level previous;
     private Level previousRoot;
+    private final java.util.Map<LoggerConfig, Level> lowered = new java.util.HashMap<>();
 
     private LogCapture(String loggerName, Level level) {
         super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
@@ -80,6 +81,22 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         return capture;
     }
 
+    /**
+     * As {@link #everything}, with every logger the configuration names (the caps the tests' configuration sets on
+     * HttpClient and Camel among them) lowered to {@code level} too: a host that logs all at TRACE.
+     */
+    public static LogCapture everyLogger(Level level) {
+        LogCapture capture = everything(level);
+        for (LoggerConfig config : capture.context.getConfiguration().getLoggers().values()) {
+            if (config != capture.logger && !config.getName().isEmpty()) {
+                capture.lowered.put(config, config.getLevel());
+                config.setLevel(level);
+            }
+        }
+        capture.context.updateLoggers();
+        return capture;
+    }
+
     @Override
     public void append(LogEvent event) {
         StringWriter text = new StringWriter();
@@ -111,6 +128,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     @Override
     public void close() {
+        lowered.forEach(LoggerConfig::setLevel);
         if (previousRoot != null) {
             context.getConfiguration().getRootLogger().setLevel(previousRoot);
         }

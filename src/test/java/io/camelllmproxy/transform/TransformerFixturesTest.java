@@ -8,6 +8,8 @@ import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.stream.NdjsonLineReader;
 import io.camelllmproxy.stream.SseEventReader;
 import io.camelllmproxy.support.Fixtures;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -65,7 +67,20 @@ class TransformerFixturesTest {
         assertEquals(expected.get("url").asText(), upstream.url());
         Map<String, String> expectedHeaders = new TreeMap<>();
         expected.get("headers").fields().forEachRemaining(h -> expectedHeaders.put(h.getKey(), h.getValue().asText()));
-        assertEquals(expectedHeaders, new TreeMap<>(upstream.headers()));
+        // the fixture is the wire: the request's own headers plus the key the HTTP client adds by the transformer's scheme
+        BasicClassicHttpRequest wire = new BasicClassicHttpRequest("POST", upstream.url());
+        upstream.headers().forEach(wire::setHeader);
+        transformer.credentialScheme().apply(wire, target.credential());
+        Map<String, String> sent = new TreeMap<>();
+        for (Header header : wire.getHeaders()) {
+            sent.put(header.getName(), header.getValue());
+        }
+        assertEquals(expectedHeaders, sent);
+        JsonNode key = Fixtures.json(caseDir.resolve("provider.json")).get("api_key");
+        if (key != null && !key.isNull()) {
+            assertTrue(upstream.headers().values().stream().noneMatch(v -> v.contains(key.asText())),
+                    "the request the transformer builds (an exchange variable) holds no key");
+        }
         JsonNode body = Json.MAPPER.readTree(upstream.body());
         assertSameJson(expected.get("body"), body, "upstream body");
 

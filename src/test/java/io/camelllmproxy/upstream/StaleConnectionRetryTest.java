@@ -46,14 +46,15 @@ class StaleConnectionRetryTest {
     void everyRequestAfterAnIdleCloseSucceeds(String validateAfterInactivityMs) throws Exception {
         try (FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
-                     null, null, "{model_id: m, model_name: M}"),
+                     "sk-stale-resend", null, "{model_id: m, model_name: M}"),
                      // a window far beyond any stall of a loaded machine: this test is about the close, the window has its own
                      Map.of("llm.upstream.validate-after-inactivity-ms", validateAfterInactivityMs,
                              "llm.upstream.stale-retry-window-ms", "60000"))) {
             upstream.replyJson(200, "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}");
             for (int i = 0; i < 6; i++) {
                 assertEquals(200, gateway.postJson("/v1/chat/completions", CHAT).statusCode(), "request " + i);
-                upstream.take();
+                // a resend goes through the client's credential step again: the key is on whichever copy arrived
+                assertEquals("Bearer sk-stale-resend", upstream.take().header("Authorization"), "request " + i);
                 assertTrue(upstream.closeIdleConnections() >= 1, "the provider closed the idle connection");
             }
             assertTrue(upstream.receivedNothing(), "no request reached the provider twice");
