@@ -16,6 +16,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -117,6 +120,38 @@ class SpringBootHostTest {
         FakeUpstream.Received received = upstream.take();
         assertEquals("Bearer " + UPSTREAM_KEY, received.header("Authorization"));
         assertTrue(upstream.receivedNothing(), "the refused request never reached the provider");
+    }
+
+    /** camel-spring-boot's own defaults (stream caching on) must not hold a stream back until it ends. */
+    @Test
+    void aStreamReachesTheHttpClientEventByEvent() throws Exception {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"tok" + i + "\"},\"finish_reason\":null}]}");
+        }
+        events.add("[DONE]");
+        // each event leaves the provider only once the client has read the one before: a buffering host stalls here
+        upstream.reply(new FakeUpstream.Stepped(events, 0));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(REQUEST.replace("}]}", "}],\"stream\":true}"))).build();
+
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        List<String> data = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("data: ")) {
+                    data.add(line.substring("data: ".length()));
+                    upstream.step();
+                }
+            }
+        }
+
+        assertEquals(200, response.statusCode());
+        assertEquals(events, data);
+        upstream.take();
     }
 
     @Test
