@@ -21,8 +21,8 @@ public class SpringHostApplication {
 
     /**
      * Camel's Vert.x HTTP server; camel-spring-boot has no camel.server.* settings, so the host adds it. Started at
-     * once: a service added before the context starts is otherwise started after every startup listener, too late
-     * for the gateway, which installs its key check on this server's router when the routes start.
+     * once, so its router exists before any route starts (a service added before the context starts is otherwise
+     * started after every startup listener).
      */
     @Bean
     CamelContextConfiguration hostHttpServer(@Value("${host.http.port}") int port) {
