@@ -2,6 +2,7 @@ package io.camelllmproxy;
 
 import io.camelllmproxy.config.GatewayConfiguration;
 import io.camelllmproxy.crypto.RotateSecretCommand;
+import io.camelllmproxy.health.StandaloneDevConsoles;
 import io.camelllmproxy.http.server.ListenCheck;
 import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
@@ -104,6 +105,8 @@ public final class LlmProxyApplication {
         main.addInitialProperty("llm.routes.location", routesIncludePattern(Path.of("routes")));
         main.bind("llm-openapi-document-factory", new RelativeServerApiProcessorFactory());
         main.configure().addConfiguration(new GatewayConfiguration());
+        // the developer console of application.properties, without the consoles that would show a secret
+        main.bind("llm-dev-console-registry", new StandaloneDevConsoles());
         // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
         // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.
         String port = System.getenv("CAMEL_SERVER_PORT");

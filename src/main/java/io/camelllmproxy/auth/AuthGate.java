@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks every request's key on the Vert.x event loop, before its body is read or a worker thread is
@@ -18,6 +19,10 @@ import java.util.Map;
  * ContextForge JWT is accepted in place of a key ({@link ContextForgeTokens}).
  */
 public class AuthGate implements Handler<RoutingContext> {
+
+    /** Camel's health endpoints (standalone app): probes carry no key, and they show no secret. */
+    private static final Set<String> OPEN_HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live",
+            "/observe/health/ready");
 
     private final KeyRing keys;
     private final RateLimiter limiter;
@@ -42,7 +47,7 @@ public class AuthGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (path.equals("/health")) {
+        if (path.equals("/health") || OPEN_HEALTH_PATHS.contains(path)) {
             ctx.next();
             return;
         }
@@ -98,6 +103,10 @@ public class AuthGate implements Handler<RoutingContext> {
     static String requiredScope(String path) {
         if (path.startsWith("/v1/chat/completions")) {
             return Scopes.INVOKE;
+        }
+        // Camel's management endpoints (developer console, info): they describe the whole gateway
+        if (path.startsWith("/q/") || path.equals("/q") || path.startsWith("/observe/")) {
+            return Scopes.ADMIN;
         }
         if (path.startsWith("/llm/") || path.equals("/llm") || path.startsWith("/v1/llm")) {
             return Scopes.ADMIN;

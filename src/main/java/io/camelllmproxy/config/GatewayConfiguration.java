@@ -15,6 +15,7 @@ import io.camelllmproxy.auth.KeyUsage;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.EncryptionSecret;
+import io.camelllmproxy.health.GatewayHealthChecks;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
@@ -169,6 +170,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
         registry.bind("llm-credential-health", credentialHealth);
         registry.bind("llm-health-responder", new HealthResponder(credentialHealth));
+        GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
+                snapshotMaxAgeMillis(settings), credentialHealth);
         registry.bind("llm-chat-request-reader", new ChatRequestReader(admission));
         registry.bind("llm-model-resolution", new ModelResolution(resolver));
         registry.bind("llm-model-list-responder", new ModelListResponder(resolver));
@@ -207,6 +210,17 @@ public class GatewayConfiguration implements CamelConfiguration {
             throw new IllegalStateException("no gateway routes found at " + location + " (llm.routes.location)");
         }
         PluginHelper.getRoutesLoader(context).loadRoutes(routes);
+    }
+
+    /** The health check's query may take as long as a connection may be waited for. */
+    private static int dbTimeoutSeconds(Settings settings) {
+        return (int) Math.max(1, (settings.longValue("llm.db.connection-timeout-ms", 3_000) + 999) / 1000);
+    }
+
+    /** Unset: five refresh periods, and never under 10 s, so one slow reload on a busy machine is not an outage. */
+    private static long snapshotMaxAgeMillis(Settings settings) {
+        long configured = settings.longValue("llm.health.snapshot-max-age-ms", 0);
+        return configured > 0 ? configured : Math.max(10_000, 5 * settings.longValue("llm.registry.refresh-ms", 2_000));
     }
 
     private static String encryptionSecret(Settings settings) {

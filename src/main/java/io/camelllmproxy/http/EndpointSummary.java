@@ -31,7 +31,9 @@ public final class EndpointSummary {
         for (Route route : router.getRoutes()) {
             if (route.getPath() != null && route.methods() != null && !route.methods().isEmpty()) {
                 // Vert.x writes path parameters as :id; the API and its document say {id}
-                String path = route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+                String path = route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}")
+                        // a prefix route (Camel's /q/dev/*) keeps its star, else it reads like a path of its own
+                        + (!route.isExactPath() && route.getPath().length() > 1 && route.getPath().endsWith("/") ? "*" : "");
                 Set<String> verbs = methods.computeIfAbsent(path, p -> new TreeSet<>());
                 route.methods().stream().map(HttpMethod::name).forEach(verbs::add);
             }

@@ -22,11 +22,15 @@ import java.util.stream.Collectors;
  */
 public class ModelResolver {
 
+    /** {@link #lastLoadNanos()} before the first snapshot was read. */
+    public static final long NEVER_LOADED = Long.MIN_VALUE;
+
     private final RegistryRows rows;
     private final long firstLoadWaitMillis;
     private final CountDownLatch firstLoad = new CountDownLatch(1);
     private volatile RegistryIndex index = RegistryIndex.empty();
     private final SnapshotGenerations.Installed installed = new SnapshotGenerations.Installed();
+    private volatile long lastLoadNanos = NEVER_LOADED;
 
     public ModelResolver(CredentialCipher cipher, long firstLoadWaitMillis) {
         this.rows = new RegistryRows(cipher);
@@ -45,7 +49,14 @@ public class ModelResolver {
     public void refresh(List<Map<String, Object>> registryRows, long generation) {
         RegistryIndex next = new RegistryIndex(rows.toTargets(registryRows));
         installed.installIfCurrent(generation, () -> index = next);
+        // a snapshot dropped because a newer one is installed still proves the database was read just now
+        lastLoadNanos = System.nanoTime();
         firstLoad.countDown();
+    }
+
+    /** {@link System#nanoTime()} when the registry was last read successfully, or {@link #NEVER_LOADED}. */
+    public long lastLoadNanos() {
+        return lastLoadNanos;
     }
 
     public RegistryIndex index() {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The start-up endpoint list names every method of every path (Camel's own summary kept one per path):
- * exactly the operations of /openapi.json, plus /health and the document itself.
+ * exactly the operations of /openapi.json, plus /health, the document itself and Camel's management endpoints.
  */
 class EndpointSummaryTest {
 
@@ -68,6 +68,10 @@ class EndpointSummaryTest {
         }
         expected.put("/health", Set.of("GET"));
         expected.put("/openapi.json", Set.of("GET"));
+        // Camel's management endpoints of the standalone application.properties
+        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready", "/q/dev", "/q/dev/*")) {
+            expected.put(path, Set.of("GET"));
+        }
         assertEquals(expected, listed);
         assertEquals(Set.of("DELETE", "GET", "PATCH"), listed.get("/llm/providers/{id}"), "several methods on one path");
     }

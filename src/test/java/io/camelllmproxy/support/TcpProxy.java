@@ -14,6 +14,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean refusing;
 
     public TcpProxy(String host, int port) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -21,11 +22,17 @@ public final class TcpProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
-                    Socket target = new Socket(host, port);
-                    sockets.add(client);
-                    sockets.add(target);
-                    pump(client, target);
-                    pump(target, client);
+                    synchronized (sockets) {
+                        if (refusing) {
+                            client.close();
+                            continue;
+                        }
+                        Socket target = new Socket(host, port);
+                        sockets.add(client);
+                        sockets.add(target);
+                        pump(client, target);
+                        pump(target, client);
+                    }
                 } catch (IOException e) {
                     // closed
                 }
@@ -37,6 +44,22 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Drops every relayed connection and closes new ones at once, on the same port, until {@link #restore()}. */
+    public void drop() throws IOException {
+        synchronized (sockets) {
+            refusing = true;
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            sockets.clear();
+        }
+    }
+
+    /** Relays new connections again after {@link #drop()}. */
+    public void restore() {
+        refusing = false;
     }
 
     /** Stops listening and drops every relayed connection: new connections are refused from now on. */
