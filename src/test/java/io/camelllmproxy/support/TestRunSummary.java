@@ -46,7 +46,9 @@ public final class TestRunSummary implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
-        System.out.println((TestDatabase.postgres() ? "postgresql" : "h2") + ": " + passed + " passed, " + failed + " failed, "
+        // a run in a JVM of its own (the Spring Boot hosts) names itself, so its line is not taken for the H2 run's
+        String run = System.getProperty("llm.test.run", TestDatabase.postgres() ? "postgresql" : "h2");
+        System.out.println(run + ": " + passed + " passed, " + failed + " failed, "
                 + skipped + " skipped");
     }
 }
