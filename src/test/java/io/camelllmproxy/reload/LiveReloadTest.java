@@ -146,7 +146,10 @@ class LiveReloadTest {
             // the shared resources survived: the upstream pool (chats still answer), the registry snapshot
             // and the key ring (the keyed requests above), the timers (registry-refresh ran its new step)
             assertEquals(200, gateway.postJson("/v1/chat/completions", PLAIN).statusCode());
-            assertEquals(List.of(), log.lines().stream().filter(l -> l.level().isMoreSpecificThan(Level.ERROR)).toList());
+            // nothing went wrong but the rejections counted above (Camel logs each at ERROR)
+            assertEquals(List.of(), log.lines().stream().filter(l -> l.level().isMoreSpecificThan(Level.ERROR))
+                    .filter(l -> !(l.message().contains("RejectedExecutionException") && !configurationRebuild.isEmpty()))
+                    .toList());
         }
     }
 
