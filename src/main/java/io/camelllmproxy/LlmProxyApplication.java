@@ -8,7 +8,10 @@ import io.camelllmproxy.http.server.StandaloneServer;
 import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
 import org.apache.camel.CamelContext;
+import io.camelllmproxy.reload.GatewayRouteReload;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -111,6 +114,13 @@ public final class LlmProxyApplication {
         main.bind("llm-dev-console-registry", new StandaloneDevConsoles());
         // after the gateway's, whose defaults (llm.server.*) it reads
         main.configure().addConfiguration(new StandaloneServer());
+        // camel.main.routesReloadEnabled (on in application.properties) gets the gateway's safer route watcher
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                GatewayRouteReload.replaceMainWatcher(configured.getCamelContext());
+            }
+        });
         // Camel Main ignores environment variables ending in _PORT (it takes them for Kubernetes service
         // links), so CAMEL_SERVER_PORT is applied here; a -D system property still wins.
         String port = System.getenv("CAMEL_SERVER_PORT");

@@ -18,6 +18,7 @@ import io.camelllmproxy.crypto.EncryptionSecret;
 import io.camelllmproxy.embed.InJvmCallResult;
 import io.camelllmproxy.embed.InJvmChatRequest;
 import io.camelllmproxy.health.GatewayHealthChecks;
+import io.camelllmproxy.events.RequestEvents;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
@@ -40,6 +41,7 @@ import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.stream.StreamProcessors;
 import io.camelllmproxy.upstream.UpstreamCallPreparer;
 import io.camelllmproxy.upstream.UpstreamClientSetup;
+import io.camelllmproxy.upstream.SharedConnectionManager;
 import io.camelllmproxy.upstream.UpstreamConnections;
 import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
@@ -115,8 +117,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.integer("llm.upstream.max-header-count", 128),
                 settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
-        registry.bind("llm-upstream-connections", upstreamConnections);
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
+        // the endpoint gets a view whose close does nothing: a live reload stops the endpoint, not the pool
+        registry.bind("llm-upstream-connections", new SharedConnectionManager(upstreamConnections));
+        context.addService(new Closer(upstreamConnections::close), true, true);
         registry.bind("llm-upstream-client-setup", new UpstreamClientSetup(
                 settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
                 settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
@@ -181,6 +185,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         registry.bind("llm-upstream-status-check", new UpstreamStatusCheck());
         registry.bind("llm-completion-responder", new CompletionResponder(limiter));
         registry.bind("llm-error-responder", new ErrorResponder());
+        // the extension point: one event per finished chat request (README: Tapping requests)
+        registry.bind("llm-request-events", new RequestEvents(context));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),

@@ -38,6 +38,9 @@ public final class StreamSession implements ChunkSink {
     private boolean committed;
     private boolean finished;
     private CompletableFuture<Void> drained;
+    /** When the first chunk went to the client (0: none yet), and the last chunk that reported usage. */
+    private volatile long firstChunkNanos;
+    private volatile String usageChunk;
 
     public StreamSession(HttpServerResponse response, Vertx vertx, long heartbeatMillis, long drainTimeoutMillis) {
         this.response = response;
@@ -120,8 +123,29 @@ public final class StreamSession implements ChunkSink {
                 }
                 events.appendString("\n");
             }
+            if (payload.contains("\"usage\"")) {
+                usageChunk = payload;
+            }
         }
         write(events);
+        if (firstChunkNanos == 0) {
+            firstChunkNanos = System.nanoTime();
+        }
+    }
+
+    /** {@link System#nanoTime()} when the first chunk was written to the client; 0 when none was. */
+    public long firstChunkNanos() {
+        return firstChunkNanos;
+    }
+
+    /** Whether the SSE head (status 200) went out: a later error travels in-band. */
+    public synchronized boolean isCommitted() {
+        return committed;
+    }
+
+    /** The last chunk that carried a {@code usage} object, or null. */
+    public String usageChunk() {
+        return usageChunk;
     }
 
     /**

@@ -3,7 +3,7 @@ package io.camelllmproxy.http;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.support.LogCapture;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import io.camelllmproxy.upstream.SharedConnectionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,8 +76,8 @@ class ClientDisconnectTest {
     @Test
     void leavingWhileWaitingForAPooledConnectionCancelsTheWait() throws Exception {
         upstream.reply(new FakeUpstream.Silence());
-        PoolingHttpClientConnectionManager pool = gateway.camelContext().getRegistry()
-                .lookupByNameAndType("llm-upstream-connections", PoolingHttpClientConnectionManager.class);
+        SharedConnectionManager pool = gateway.camelContext().getRegistry()
+                .lookupByNameAndType("llm-upstream-connections", SharedConnectionManager.class);
         try (Socket holder = send(false)) {
             upstream.take();
             try (Socket waiter = send(true)) {
