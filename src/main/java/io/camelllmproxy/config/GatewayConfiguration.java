@@ -135,7 +135,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
-        KeyRing keys = new KeyRing(AdminToken.resolve(settings.string("llm.auth.admin-token", null),
+        KeyRing keys = new KeyRing(AdminToken.resolve(adminToken(settings),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
         ContextForgeJwtSettings contextForge = ContextForgeJwtSettings.resolve(key -> settings.string(key, null), System::getenv);
@@ -165,7 +165,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "llm-http-worker", new ThreadPoolProfileBuilder("llm-http-worker").poolSize(8)
                         .maxPoolSize(maxConcurrent + 16).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(0)
                         .allowCoreThreadTimeOut(true).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
-        RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers);
+        RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers,
+                Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
 
         registry.bind("llm-model-resolver", resolver);
@@ -232,6 +233,16 @@ public class GatewayConfiguration implements CamelConfiguration {
     private static long snapshotMaxAgeMillis(Settings settings) {
         long configured = settings.longValue("llm.health.snapshot-max-age-ms", 0);
         return configured > 0 ? configured : Math.max(10_000, 5 * settings.longValue("llm.registry.refresh-ms", 2_000));
+    }
+
+    /**
+     * The admin token: {@code llm.auth.admin.token}, a name Camel masks wherever it lists properties (a host's
+     * start-up summary prints every property it resolved, and masks only names ending in a word like token or
+     * secret), else the earlier {@code llm.auth.admin-token}, which Camel does not mask.
+     */
+    private static String adminToken(Settings settings) {
+        String token = settings.string("llm.auth.admin.token", null);
+        return token == null || token.isEmpty() ? settings.string("llm.auth.admin-token", null) : token;
     }
 
     private static String encryptionSecret(Settings settings) {

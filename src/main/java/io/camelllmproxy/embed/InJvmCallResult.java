@@ -28,6 +28,8 @@ public class InJvmCallResult implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange caller, Exchange call) {
+        // the gateway key is consumed by the call: left on the caller, a later to: (Kafka, HTTP) would send it on
+        caller.getMessage().removeHeader(InJvmChatRequest.API_KEY);
         Exception failure = call.getException();
         Object body = call.getMessage().getBody();
         if (failure != null) {

@@ -9,10 +9,12 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
 import org.apache.camel.Service;
 import org.apache.camel.component.platform.http.DefaultPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -83,6 +85,7 @@ public class RouteGuards extends EventNotifierSupport {
     private final Handler<RoutingContext> formRefusal = new FormBodyRefusal();
     private final Handler<RoutingContext> bodyReader;
     private final GatewayWorkers workers;
+    private final boolean guardEveryRoute;
     // guarded by this: what each gateway route put on the router, and what several of them share
     private final Map<String, Mount> mounts = new HashMap<>();
     private final Map<String, Shared> shared = new HashMap<>();
@@ -107,10 +110,13 @@ public class RouteGuards extends EventNotifierSupport {
     /**
      * @param auth         null when authentication is switched off
      * @param maxBodyBytes the gateway's limit on a request body, also for bodies sent without a length
+     * @param guardEveryRoute whether routes that are not the gateway's are guarded too (the standalone: a route
+     *                        file a user adds to ./routes is no open door), needing admin unless listed in Scopes
      */
     public RouteGuards(CamelContext context, AdmissionControl admission, AuthGate auth, long maxBodyBytes,
-                       GatewayWorkers workers) {
+                       GatewayWorkers workers, boolean guardEveryRoute) {
         this.context = context;
+        this.guardEveryRoute = guardEveryRoute;
         this.admission = admission;
         this.auth = auth;
         this.workers = workers;
@@ -130,8 +136,17 @@ public class RouteGuards extends EventNotifierSupport {
             // called just before the consumer starts; an exception here fails the route's start
             @Override
             public void onServiceAdd(CamelContext camel, Service service, org.apache.camel.Route route) {
-                if (route != null && service instanceof DefaultPlatformHttpConsumer consumer && isGateway(route.getRouteId())) {
-                    guard(route.getRouteId(), consumer);
+                if (route == null || !(service instanceof Consumer consumer) || !isGuarded(route.getRouteId())) {
+                    return;
+                }
+                if (consumer instanceof DefaultPlatformHttpConsumer http
+                        && http.getEndpoint().getComponent().getEngine() instanceof VertxPlatformHttpEngine) {
+                    guard(route.getRouteId(), http);
+                } else if (consumer instanceof DefaultPlatformHttpConsumer || servesRest(route.getRouteId())) {
+                    // the key check runs on Vert.x only: fail closed rather than serve the API to anyone
+                    throw new IllegalStateException("route " + route.getRouteId() + " would serve the gateway's HTTP API "
+                            + "through " + consumer.getEndpoint().getEndpointBaseUri() + " on an engine the gateway's key "
+                            + "check cannot run on; serve REST with platform-http on Vert.x (camel-platform-http-vertx)");
                 }
             }
         });
@@ -146,13 +161,20 @@ public class RouteGuards extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         String id = ((CamelEvent.RouteEvent) event).getRoute().getRouteId();
-        if (isGateway(id)) {
+        if (isGuarded(id)) {
             unguard(id);
         }
     }
 
-    private static boolean isGateway(String routeId) {
-        return routeId != null && routeId.startsWith(GATEWAY_ROUTE_PREFIX);
+    /** A gateway route, or in the standalone (which owns its server) any route, which then needs admin unless listed. */
+    private boolean isGuarded(String routeId) {
+        return routeId != null && (routeId.startsWith(GATEWAY_ROUTE_PREFIX) || guardEveryRoute);
+    }
+
+    /** Whether the route is a REST DSL operation, whatever component the REST configuration names. */
+    private boolean servesRest(String routeId) {
+        RouteDefinition definition = definition(routeId);
+        return definition != null && definition.getRestDefinition() != null;
     }
 
     /** The Vert.x of the server the gateway's routes are served on (the host's, in a host); null before any is. */

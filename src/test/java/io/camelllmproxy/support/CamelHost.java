@@ -72,7 +72,7 @@ public final class CamelHost implements AutoCloseable {
         props.put("llm.registry.bootstrap", bootstrap.toString());
         props.put("llm.registry.refresh-ms", "200");
         props.put("llm.crypto.secret", GatewayHarness.SECRET);
-        props.put("llm.auth.admin-token", GatewayHarness.ADMIN_TOKEN);
+        props.put("llm.auth.admin.token", GatewayHarness.ADMIN_TOKEN);
         props.put("llm.crypto.secret-file", dir.resolve("secret").toString());
         props.putAll(overrides);
         Properties properties = new Properties();

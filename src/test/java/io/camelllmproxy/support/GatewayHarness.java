@@ -99,7 +99,7 @@ public final class GatewayHarness implements AutoCloseable {
         props.put("llm.registry.bootstrap", bootstrap.toString());
         props.put("llm.registry.refresh-ms", "200");
         props.put("llm.crypto.secret", SECRET);
-        props.put("llm.auth.admin-token", ADMIN_TOKEN);
+        props.put("llm.auth.admin.token", ADMIN_TOKEN);
         props.put("llm.crypto.secret-file", dir.resolve("secret").toString());
         props.put("camel.main.shutdownTimeout", "2");
         props.putAll(overrides);
