@@ -52,8 +52,9 @@ public final class GatewayWorkers {
     public Handler<RoutingContext> entry(DefaultPlatformHttpConsumer consumer) {
         return ctx -> {
             if (!(consumer.getPlatformHttpConsumer() instanceof VertxPlatformHttpConsumer target)
-                    || !(ctx.vertx() instanceof VertxInternal vertx)) {
-                // not started (or stopping): Camel's own route answers as it would without the gateway
+                    || !target.isRunAllowed() || !(ctx.vertx() instanceof VertxInternal vertx)) {
+                // not started, or stopping (a route swapped by a live reload): never handed to processors that are
+                // being stopped; Camel's own route answers as it would without the gateway
                 ctx.next();
                 return;
             }

@@ -237,7 +237,10 @@ public class RouteGuards extends EventNotifierSupport {
                     .handler(UnmatchedRequests.notFound())));
             if (ALSO_UNDER_V1.equals(definition.getRestDefinition().getId())) {
                 String alias = contextPath + "/v1" + restPath;
-                sharedKeys.add(share(router, "alias " + alias, () -> router.route(alias + "*").order(order(REROUTE))
+                // the alias itself and what lies under it, never a host path that merely starts like it (/v1/llmstats)
+                sharedKeys.add(share(router, "alias " + alias, () -> router.route(alias).order(order(REROUTE))
+                        .handler(ctx -> reroute(ctx, alias, api))));
+                sharedKeys.add(share(router, "alias " + alias + "/*", () -> router.route(alias + "/*").order(order(REROUTE))
                         .handler(ctx -> reroute(ctx, alias, api))));
             }
         }
