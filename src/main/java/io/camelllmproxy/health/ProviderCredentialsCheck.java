@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * {@code llm-provider-credentials}: DOWN while an enabled provider's stored key does not decrypt (a wrong
  * {@code AUTH_ENCRYPTION_SECRET}), naming the providers, never a key. Disabled providers with such a key are
- * listed without making it DOWN. The same verdict as {@code /health}.
+ * listed without making it DOWN. The same verdict as the gateway's own health answer ({@code llm.http.health-path}).
  */
 public class ProviderCredentialsCheck extends AbstractHealthCheck {
 

@@ -8,8 +8,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * {@code GET /health}: 200 {@code UP} when the gateway can serve; 503 {@code DOWN} before the registry has
- * been loaded, and while an enabled provider's stored key does not decrypt (a wrong
+ * {@code GET} of the gateway's health path ({@code llm.http.health-path}: {@code /health} standalone,
+ * {@code /llm/health} in a host): 200 {@code UP} when the gateway can serve; 503 {@code DOWN} before the registry
+ * has been loaded, and while an enabled provider's stored key does not decrypt (a wrong
  * {@code AUTH_ENCRYPTION_SECRET}), naming those providers so a readiness probe holds traffic back.
  * Disabled providers with such a key are listed without making the gateway DOWN.
  */

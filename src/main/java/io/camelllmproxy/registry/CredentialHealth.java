@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code AUTH_ENCRYPTION_SECRET} would otherwise go unnoticed until the first chat answered 500. The
  * registry-reload route hands it the registry snapshot at start and after each registry change; a provider
  * whose key stops decrypting is logged once at ERROR (by name, never the key or secret), and
- * {@link #unreadableEnabled()} makes {@code /health} report the gateway not ready.
+ * {@link #unreadableEnabled()} makes the gateway's health answer report the gateway not ready.
  */
 public class CredentialHealth {
 

@@ -68,7 +68,7 @@ class SpringBootHostTest {
                 .properties("spring.config.location=classpath:io/camelllmproxy/embed/spring/host/application.properties")
                 .properties(Map.of(
                         "host.http.port", String.valueOf(port),
-                        // names the host's server to a gateway that looks it up by port (HttpServerSetup)
+                        // the port the host's server listens on (the gateway's routes are served there)
                         "camel.server.port", String.valueOf(port),
                         "llm.db.url", registry.url(),
                         "llm.db.user", registry.user(),
