@@ -82,6 +82,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayDefaults.apply(context);
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        // the beans the routes name: routes/beans.camel.yaml declares each, taken from here
+        GatewayBeans beans = new GatewayBeans();
+        registry.bind("llm-gateway", beans);
 
         String dbUrl = settings.required("llm.db.url");
         boolean embedded = RegistryDatabase.isEmbedded(dbUrl);
@@ -119,9 +122,9 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.longValue("llm.upstream.validate-after-inactivity-ms", 1_000));
         ModelResolver resolver = new ModelResolver(cipher, settings.longValue("llm.registry.first-load-wait-ms", 10_000));
         // the endpoint gets a view whose close does nothing: a live reload stops the endpoint, not the pool
-        registry.bind("llm-upstream-connections", new SharedConnectionManager(upstreamConnections));
+        beans.put("llm-upstream-connections", new SharedConnectionManager(upstreamConnections));
         context.addService(new Closer(upstreamConnections::close), true, true);
-        registry.bind("llm-upstream-client-setup", new UpstreamClientSetup(
+        beans.put("llm-upstream-client-setup", new UpstreamClientSetup(
                 settings.longValue("llm.upstream.stale-retry-window-ms", 500), settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
                 settings.longValue("llm.upstream.read-timeout-ms", 300_000), resolver::credential));
         registry.bind("llm-http", UpstreamClientSetup.component());
@@ -141,7 +144,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         ContextForgeJwtSettings contextForge = ContextForgeJwtSettings.resolve(key -> settings.string(key, null), System::getenv);
         boolean authEnabled = Boolean.parseBoolean(settings.string("llm.auth.enabled", "true"));
         ContextForgeAccounts contextForgeAccounts = new ContextForgeAccounts(dataSource, authEnabled && contextForge != null);
-        registry.bind("llm-contextforge-accounts", contextForgeAccounts);
+        beans.put("llm-contextforge-accounts", contextForgeAccounts);
         AuthGate auth = null;
         if (authEnabled) {
             ContextForgeTokens contextForgeTokens = null;
@@ -154,8 +157,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
                     + "provider and the admin API");
         }
-        registry.bind("llm-key-ring", keys);
-        registry.bind("llm-key-usage", usage);
+        beans.put("llm-key-ring", keys);
+        beans.put("llm-key-usage", usage);
         if (auth != null) {
             // the standalone guards Camel's management endpoints on its server with it
             registry.bind("llm-auth-gate", auth);
@@ -169,45 +172,45 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
 
-        registry.bind("llm-model-resolver", resolver);
-        registry.bind("llm-snapshot-generations", new SnapshotGenerations());
+        beans.put("llm-model-resolver", resolver);
+        beans.put("llm-snapshot-generations", new SnapshotGenerations());
         CredentialHealth credentialHealth = new CredentialHealth(cipher);
-        registry.bind("llm-credential-health", credentialHealth);
-        registry.bind("llm-health-responder", new HealthResponder(credentialHealth));
+        beans.put("llm-credential-health", credentialHealth);
+        beans.put("llm-health-responder", new HealthResponder(credentialHealth));
         GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
                 snapshotMaxAgeMillis(settings), credentialHealth);
-        registry.bind("llm-chat-request-reader", new ChatRequestReader(admission));
-        registry.bind("llm-model-resolution", new ModelResolution(resolver));
-        registry.bind("llm-model-list-responder", new ModelListResponder(resolver));
-        registry.bind("llm-model-retrieve-responder", new ModelRetrieveResponder(resolver));
-        registry.bind("llm-upstream-request-builder", new UpstreamRequestBuilder());
-        registry.bind("llm-upstream-call-preparer", new UpstreamCallPreparer());
-        registry.bind("llm-request-body-release", new RequestBodyRelease());
-        registry.bind("llm-upstream-status-check", new UpstreamStatusCheck());
-        registry.bind("llm-completion-responder", new CompletionResponder(limiter));
-        registry.bind("llm-error-responder", new ErrorResponder());
+        beans.put("llm-chat-request-reader", new ChatRequestReader(admission));
+        beans.put("llm-model-resolution", new ModelResolution(resolver));
+        beans.put("llm-model-list-responder", new ModelListResponder(resolver));
+        beans.put("llm-model-retrieve-responder", new ModelRetrieveResponder(resolver));
+        beans.put("llm-upstream-request-builder", new UpstreamRequestBuilder());
+        beans.put("llm-upstream-call-preparer", new UpstreamCallPreparer());
+        beans.put("llm-request-body-release", new RequestBodyRelease());
+        beans.put("llm-upstream-status-check", new UpstreamStatusCheck());
+        beans.put("llm-completion-responder", new CompletionResponder(limiter));
+        beans.put("llm-error-responder", new ErrorResponder());
         // the extension point: one event per finished chat request (README: Tapping requests)
-        registry.bind("llm-request-events", new RequestEvents(context));
+        beans.put("llm-request-events", new RequestEvents(context));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, limiter,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
                 settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
-        registry.bind("llm-stream-start", streams.start());
-        registry.bind("llm-stream-open", streams.open());
-        registry.bind("llm-stream-events", streams);
-        registry.bind("llm-stream-relay-event", streams.relayEvent());
-        registry.bind("llm-stream-finish", streams.finish());
-        registry.bind("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
-        registry.bind("llm-in-jvm-stream-open", streams.openForCaller());
-        registry.bind("llm-in-jvm-result", new InJvmCallResult());
+        beans.put("llm-stream-start", streams.start());
+        beans.put("llm-stream-open", streams.open());
+        beans.put("llm-stream-events", streams);
+        beans.put("llm-stream-relay-event", streams.relayEvent());
+        beans.put("llm-stream-finish", streams.finish());
+        beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
+        beans.put("llm-in-jvm-stream-open", streams.openForCaller());
+        beans.put("llm-in-jvm-result", new InJvmCallResult());
 
         Runnable reload = new RegistryReload(context);
         ProviderHealthCheck health = new ProviderHealthCheck(cipher, addresses, upstreamConnections,
                 Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
-        registry.bind("llm-provider-admin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
-        registry.bind("llm-model-admin", new ModelAdmin(dataSource, reload));
-        registry.bind("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
+        beans.put("llm-provider-admin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
+        beans.put("llm-model-admin", new ModelAdmin(dataSource, reload));
+        beans.put("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
 
         loadRoutes(context, settings.required("llm.routes.location"));
         // the llm-chat Kamelet as a route template of the context: kamelet:llm-chat finds it there, wherever the

@@ -98,6 +98,9 @@ class LiveReloadTest {
     private record Edit(String file, String fromUri) {
     }
 
+    /** The route file that declares the gateway's beans and holds no route. */
+    private static final String BEANS_FILE = "beans.camel.yaml";
+
     private static final List<Edit> EDITS = List.of(
             new Edit("upstream-call.camel.yaml", "direct:llm-upstream-call"),
             new Edit("chat-completions.camel.yaml", "direct:llm-chat-complete"),
@@ -107,6 +110,7 @@ class LiveReloadTest {
             new Edit("admin-api.camel.yaml", "direct:llm-admin-list-providers"),
             new Edit("openai-api.camel.yaml", "direct:llm-list-models"),
             new Edit("chat-in-jvm.camel.yaml", "direct:llm-in-jvm-chat"),
+            new Edit(BEANS_FILE, null),
             // route configurations only: its mark shows once the routes using it are rebuilt (failing chats run it)
             new Edit("errors.camel.yaml", null));
 
@@ -123,10 +127,18 @@ class LiveReloadTest {
             for (Edit edit : EDITS) {
                 traffic.editing = edit.file();
                 String mark = "reload-mark " + edit.file();
-                mark(routes.resolve(edit.file()), edit.fromUri(), mark);
+                boolean beansOnly = edit.file().equals(BEANS_FILE);
+                if (beansOnly) {
+                    // a file of bean declarations only: a new declaration, while those unchanged keep their instances
+                    Files.writeString(routes.resolve(edit.file()), Files.readString(routes.resolve(edit.file()))
+                            + "- beans:\n    - name: llm-reload-mark\n      type: java.util.ArrayList\n");
+                } else {
+                    mark(routes.resolve(edit.file()), edit.fromUri(), mark);
+                }
                 try {
                     await(edit.file() + " reloaded and its new step runs").atMost(GENEROUS).pollInterval(Duration.ofMillis(50))
-                            .until(() -> log.texts().stream().anyMatch(t -> t.contains(mark)));
+                            .until(() -> beansOnly ? gateway.camelContext().getRegistry().lookupByName("llm-reload-mark") != null
+                                    : log.texts().stream().anyMatch(t -> t.contains(mark)));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError(edit.file() + " did not take effect; failures so far " + traffic.failures
                             + "; reload log " + log.lines().stream().filter(l -> l.logger().contains("Reload")).toList(), e);
