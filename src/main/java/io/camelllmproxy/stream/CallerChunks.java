@@ -6,7 +6,6 @@ import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.Json;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,7 +100,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             }
         } catch (Exception e) {
             ended = true;
-            abort(upstream);
+            UpstreamAbort.abort(upstream);
             release();
             if (!closed) {
                 OpenAiError error = ErrorMapping.toOpenAi(e, providerName);
@@ -121,7 +120,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             events.abandon();
         }
         // not synchronized: a reader blocked on the provider is woken by the abort
-        abort(upstream);
+        UpstreamAbort.abort(upstream);
         release();
     }
 
@@ -154,7 +153,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             if (payload.startsWith("{\"error\"")) {
                 failure = inBandError(payload);
                 ended = true;
-                abort(upstream);
+                UpstreamAbort.abort(upstream);
                 release();
                 return;
             }
@@ -181,19 +180,4 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
         return OpenAiError.of(499, OpenAiError.INVALID_REQUEST, "client_closed_request", "The stream was closed");
     }
 
-    /** Drops the provider's connection without reading the rest (closing would drain it, and pay for it). */
-    static void abort(InputStream body) {
-        if (body == null) {
-            return;
-        }
-        try {
-            if (body instanceof EofSensorInputStream eof) {
-                eof.abort();
-            } else {
-                body.close();
-            }
-        } catch (IOException e) {
-            // the connection is discarded either way
-        }
-    }
 }

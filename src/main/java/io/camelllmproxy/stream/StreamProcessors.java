@@ -94,7 +94,7 @@ public final class StreamProcessors {
             try {
                 requireFraming(exchange);
             } catch (RuntimeException e) {
-                CallerChunks.abort(body);
+                UpstreamAbort.abort(body);
                 throw e;
             }
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);

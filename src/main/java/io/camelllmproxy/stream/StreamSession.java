@@ -3,7 +3,6 @@ package io.camelllmproxy.stream;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,19 +180,7 @@ public final class StreamSession implements ChunkSink {
 
     /** Stops reading the upstream without draining it, e.g. after an error mid-stream. */
     public void abortUpstream() {
-        InputStream body = upstream;
-        if (body == null) {
-            return;
-        }
-        try {
-            if (body instanceof EofSensorInputStream eof) {
-                eof.abort();
-            } else {
-                body.close();
-            }
-        } catch (IOException e) {
-            // the connection is being discarded either way
-        }
+        UpstreamAbort.abort(upstream);
     }
 
     private void cancelHeartbeat() {
