@@ -6,8 +6,10 @@ import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.InflightRepository;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.apache.camel.support.service.ServiceHelper;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +64,8 @@ public class GatewayRouteReload extends RouteWatcherReloadStrategy {
     /** Last text of each file that was refused: the same text saved (or reported) again is not tried again. */
     private final Map<Path, String> refused = new ConcurrentHashMap<>();
     private final Path folder;
+    private final ReentrantLock reloading = new ReentrantLock();
+    private volatile boolean stopping;
 
     public GatewayRouteReload(Path folder, boolean recursive) {
         super(folder.toString(), recursive);
@@ -99,6 +104,21 @@ public class GatewayRouteReload extends RouteWatcherReloadStrategy {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        EventNotifierSupport onStopping = new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                stopping = true;
+                reloading.lock();
+                reloading.unlock();
+            }
+        };
+        getCamelContext().getManagementStrategy().addEventNotifier(onStopping);
+        ServiceHelper.startService(onStopping);
         if (isRemoveAllRoutes()) {
             LOG.warn("camel.main.routesReloadRemoveAllRoutes=true: an edit stops and re-creates every route of the gateway "
                     + "and leaves the REST API without routes; set it to false");
@@ -114,8 +134,23 @@ public class GatewayRouteReload extends RouteWatcherReloadStrategy {
         }
     }
 
+    /**
+     * One reload at a time, and none once Camel stops: stopping waits for a reload at work (it adds and removes
+     * routes, which Camel's stop must not meet half done) and no reload starts after it.
+     */
     @Override
     protected void onRouteReload(Collection<Resource> resources, boolean removeEverything) {
+        reloading.lock();
+        try {
+            if (!stopping) {
+                reload(resources, removeEverything);
+            }
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private void reload(Collection<Resource> resources, boolean removeEverything) {
         if (isRemoveAllRoutes() || resources == null || resources.size() != 1) {
             super.onRouteReload(resources, removeEverything);
             return;
