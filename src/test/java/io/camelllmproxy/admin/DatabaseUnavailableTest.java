@@ -3,17 +3,13 @@ package io.camelllmproxy.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
-import io.camelllmproxy.support.TcpProxy;
-import io.camelllmproxy.support.TestDatabase;
+import io.camelllmproxy.support.ProxiedDatabase;
 import io.camelllmproxy.transform.Json;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.camelllmproxy.support.GatewayHarness.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,37 +25,17 @@ class DatabaseUnavailableTest {
 
     @Test
     void adminAnswers503AndChatKeepsWorking() throws Exception {
-        Server h2 = null;
-        String url;
-        String user;
-        String password;
-        TcpProxy proxy;
-        if (TestDatabase.postgres()) {
-            TestDatabase db = TestDatabase.create();
-            URI address = URI.create(db.url().substring("jdbc:".length()));
-            proxy = new TcpProxy(address.getHost(), address.getPort());
-            url = db.url().replace(address.getHost() + ":" + address.getPort(), "127.0.0.1:" + proxy.port());
-            user = db.user();
-            password = db.password();
-        } else {
-            h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            proxy = new TcpProxy("127.0.0.1", h2.getPort());
-            url = "jdbc:h2:tcp://127.0.0.1:" + proxy.port() + "/mem:outage" + UUID.randomUUID().toString().replace("-", "")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-            user = "sa";
-            password = "";
-        }
-        try (FakeUpstream upstream = new FakeUpstream();
+        try (ProxiedDatabase database = ProxiedDatabase.start();
+             FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
-                     null, null, "{model_id: m, model_name: M}"), Map.of(
-                     "llm.db.url", url, "llm.db.user", user, "llm.db.password", password,
+                     null, null, "{model_id: m, model_name: M}"), database.settings(Map.of(
                      // small, so the test does not wait the production timeout on every admin call
-                     "llm.db.connection-timeout-ms", "500"))) {
+                     "llm.db.connection-timeout-ms", "500")))) {
             assertEquals(200, gateway.get("/llm/providers").statusCode());
             String providerId = Json.MAPPER.readTree(gateway.get("/llm/providers").body()).get("providers").get(0).get("id").asText();
             String modelId = Json.MAPPER.readTree(gateway.get("/llm/models").body()).get("models").get(0).get("id").asText();
 
-            proxy.cut();
+            database.proxy().cut();
 
             assertUnavailable(gateway.get("/llm/providers"));
             assertUnavailable(gateway.get("/llm/models"));
@@ -85,11 +61,6 @@ class DatabaseUnavailableTest {
             GatewayHarness.StreamedResponse stream = gateway.postStreaming(CHAT.formatted(true));
             assertEquals(200, stream.status());
             assertTrue(stream.data().contains("[DONE]"), "the stream completes: " + stream.data());
-        } finally {
-            proxy.close();
-            if (h2 != null) {
-                h2.stop();
-            }
         }
     }
 

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
-import io.camelllmproxy.support.TcpProxy;
-import io.camelllmproxy.support.TestDatabase;
+import io.camelllmproxy.support.ProxiedDatabase;
 import io.camelllmproxy.transform.Json;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.camelllmproxy.support.GatewayHarness.provider;
 import static org.awaitility.Awaitility.await;
@@ -39,39 +35,19 @@ class ObserveHealthTest {
 
     @Test
     void readinessFollowsTheRegistryDatabase() throws Exception {
-        Server h2 = null;
-        TcpProxy proxy;
-        String url;
-        String user;
-        String password;
-        if (TestDatabase.postgres()) {
-            TestDatabase db = TestDatabase.create();
-            URI address = URI.create(db.url().substring("jdbc:".length()));
-            proxy = new TcpProxy(address.getHost(), address.getPort());
-            url = db.url().replace(address.getHost() + ":" + address.getPort(), "127.0.0.1:" + proxy.port());
-            user = db.user();
-            password = db.password();
-        } else {
-            h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            proxy = new TcpProxy("127.0.0.1", h2.getPort());
-            url = "jdbc:h2:tcp://127.0.0.1:" + proxy.port() + "/mem:health" + UUID.randomUUID().toString().replace("-", "")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-            user = "sa";
-            password = "";
-        }
-        try (FakeUpstream upstream = new FakeUpstream();
+        try (ProxiedDatabase database = ProxiedDatabase.start();
+             FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
-                     "sk-p", null, "{model_id: m, model_name: M}"), Map.of(
-                     "llm.db.url", url, "llm.db.user", user, "llm.db.password", password,
+                     "sk-p", null, "{model_id: m, model_name: M}"), database.settings(Map.of(
                      "llm.db.connection-timeout-ms", "500",
-                     "llm.health.snapshot-max-age-ms", "3000"))) {
+                     "llm.health.snapshot-max-age-ms", "3000")))) {
             awaitStatus(gateway, "/observe/health/ready", 200);
             Map<String, JsonNode> up = checks(probe(gateway, "/observe/health"));
             for (String id : GATEWAY_CHECKS) {
                 assertEquals("UP", up.get(id).get("status").asText(), id + ": " + up);
             }
 
-            proxy.drop();
+            database.proxy().drop();
             awaitStatus(gateway, "/observe/health/ready", 503);
             Map<String, JsonNode> down = checks(probe(gateway, "/observe/health/ready"));
             assertEquals("DOWN", down.get(RegistryDatabaseCheck.ID).get("status").asText(), down.toString());
@@ -84,16 +60,11 @@ class ObserveHealthTest {
             assertEquals(503, probe(gateway, "/observe/health").statusCode());
             assertFalse(probe(gateway, "/observe/health/ready").body().contains("sk-p"));
 
-            proxy.restore();
+            database.proxy().restore();
             awaitStatus(gateway, "/observe/health/ready", 200);
             Map<String, JsonNode> again = checks(probe(gateway, "/observe/health"));
             assertEquals("UP", again.get(RegistryDatabaseCheck.ID).get("status").asText(), again.toString());
             assertEquals("UP", again.get(RegistrySnapshotCheck.ID).get("status").asText(), again.toString());
-        } finally {
-            proxy.close();
-            if (h2 != null) {
-                h2.stop();
-            }
         }
     }
 

@@ -5,7 +5,6 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.Main;
 import org.h2.jdbcx.JdbcDataSource;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +57,7 @@ public final class CamelHost implements AutoCloseable {
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);
         TestDatabase database = TestDatabase.create();
-        int port = freePort();
+        int port = GatewayHarness.freePort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.main.name", "host-application");
         props.put("camel.main.routesIncludePattern", "classpath:routes/*.yaml");
@@ -136,12 +135,6 @@ public final class CamelHost implements AutoCloseable {
     /** The ids of the host's own routes (those the test resources and the test's builders declare). */
     public List<String> routeIds() {
         return main.getCamelContext().getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -238,7 +238,8 @@ public final class GatewayHarness implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(20)).until(() -> get("/v1/models").statusCode() == 200);
     }
 
-    private static int freePort() throws Exception {
+    /** A port nothing listens on now, for a server the test starts. */
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
