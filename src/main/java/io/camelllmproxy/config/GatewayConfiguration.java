@@ -24,6 +24,7 @@ import io.camelllmproxy.http.ChatRequestReader;
 import io.camelllmproxy.http.CompletionResponder;
 import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.GatewayWorkers;
+import io.camelllmproxy.http.WorkerThreads;
 import io.camelllmproxy.http.HealthResponder;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
@@ -163,11 +164,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             // the standalone guards Camel's management endpoints on its server with it
             registry.bind("llm-auth-gate", auth);
         }
-        // every admitted request (an open stream above all) holds one of these threads until its route is done
-        GatewayWorkers workers = new GatewayWorkers(context.getExecutorServiceManager().newThreadPool(this,
-                "llm-http-worker", new ThreadPoolProfileBuilder("llm-http-worker").poolSize(8)
-                        .maxPoolSize(maxConcurrent + 16).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(0)
-                        .allowCoreThreadTimeOut(true).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
+        // a request holds one of these while a step blocks (a plain answer's provider call); an open stream holds none
+        GatewayWorkers workers = new GatewayWorkers(WorkerThreads.create(context, this, maxConcurrent));
         RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers,
                 Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
@@ -200,6 +198,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-stream-open", streams.open());
         beans.put("llm-stream-events", streams);
         beans.put("llm-stream-relay-event", streams.relayEvent());
+        beans.put("llm-stream-await", streams.await());
         beans.put("llm-stream-finish", streams.finish());
         beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
         beans.put("llm-in-jvm-stream-open", streams.openForCaller());

@@ -1,13 +1,18 @@
 package io.camelllmproxy.http;
 
 import io.netty.channel.EventLoop;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.impl.WorkerPool;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.component.platform.http.DefaultPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.spi.HeaderFilterStrategy;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,31 +22,44 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Runs the gateway's routes on the gateway's own threads instead of the Vert.x worker pool of the server they are
- * served on (in a host, the host's pool: 20 threads by default, which a few open streams would take, since each
- * holds its thread while it relays). Camel's platform-http consumer runs a route with {@code vertx.executeBlocking},
- * which takes the pool of the Vert.x context current on the calling thread; the entry made here hands a request,
- * its body read, to the route's consumer with that context being one whose pool is the gateway's executor, on the
- * request's own event loop, so nothing else about the request changes.
+ * Runs the gateway's routes on the gateway's own threads, asynchronously: a route starts on a worker (its steps
+ * before the provider call may block: camel-http for plain answers), and where it goes asynchronous (a stream's
+ * provider call answers on the request's event loop) the worker is free at once; the route's end, on whatever
+ * thread it comes, writes the response on the request's event loop. So an open stream holds no thread at all,
+ * where Camel's platform-http consumer would hold one of the server's worker pool (in a host, the host's: 20
+ * threads by default) waiting for the route to end.
  * <p>
- * The entry calls the consumer's request handler itself rather than going on to the consumer's Vert.x route:
- * that route starts with Camel's body handler, which resumes the request and fails on an HTTP/2 request whose
- * body was already read. Camel 4.18 offers no public way in; the handler is reached once, when the gateway
- * starts, and a Camel without it stops the start instead of serving the routes some other way.
+ * The worker runs with a Vert.x context current whose event loop is the request's own and whose pool is the
+ * gateway's executor, so a provider call made from it answers on the client's event loop: a stream's events go
+ * from the provider's socket to the client's with no thread between.
+ * <p>
+ * What Camel's consumer does around its route (exchange, message from the request, unit of work, writing the
+ * response, failure handling) is done here with the consumer's own methods; Camel 4.18 has no public way to run a
+ * consumer's route asynchronously, so they are reached once, when the gateway starts, and a Camel without them
+ * stops the start instead of serving the routes some other way. A route whose endpoint needs what this entry
+ * leaves out (proxy mode, Camel's body handler) goes through the consumer's own handler on the same threads.
  */
 public final class GatewayWorkers {
 
     private final ExecutorService executor;
     private final MethodHandle handleRequest;
+    private final MethodHandle processHttpRequest;
+    private final MethodHandle writeResponse;
     private final Map<EventLoop, ContextInternal> contexts = new ConcurrentHashMap<>();
     private volatile WorkerPool pool;
 
     public GatewayWorkers(ExecutorService executor) {
         this.executor = executor;
         try {
-            this.handleRequest = MethodHandles.privateLookupIn(VertxPlatformHttpConsumer.class, MethodHandles.lookup())
-                    .findVirtual(VertxPlatformHttpConsumer.class, "handleRequest",
-                            MethodType.methodType(void.class, RoutingContext.class));
+            MethodHandles.Lookup consumer = MethodHandles.privateLookupIn(VertxPlatformHttpConsumer.class, MethodHandles.lookup());
+            this.handleRequest = consumer.findVirtual(VertxPlatformHttpConsumer.class, "handleRequest",
+                    MethodType.methodType(void.class, RoutingContext.class));
+            this.processHttpRequest = consumer.findVirtual(VertxPlatformHttpConsumer.class, "processHttpRequest",
+                    MethodType.methodType(Future.class, Exchange.class, RoutingContext.class));
+            Class<?> support = Class.forName("org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport");
+            this.writeResponse = MethodHandles.privateLookupIn(support, MethodHandles.lookup()).findStatic(support,
+                    "writeResponse", MethodType.methodType(Future.class, RoutingContext.class, Exchange.class,
+                            HeaderFilterStrategy.class, boolean.class));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("this Camel's platform-http-vertx has no request handler the gateway can "
                     + "hand its requests to (written for Camel 4.18)", e);
@@ -62,14 +80,85 @@ public final class GatewayWorkers {
             ContextInternal ours = contexts.computeIfAbsent(current.nettyEventLoop(),
                     loop -> vertx.createEventLoopContext(loop, pool(vertx), current.classLoader()));
             // a duplicate per request, as Vert.x gives each request, so request-local data never mixes
-            ours.duplicate().dispatch(v -> {
-                try {
-                    handleRequest.invoke(target, ctx);
-                } catch (Throwable e) {
-                    ctx.fail(e);
-                }
-            });
+            ContextInternal request = ours.duplicate();
+            PlatformHttpEndpoint endpoint = target.getEndpoint();
+            if (target.isSuspended() || endpoint.isHttpProxy() || endpoint.isUseBodyHandler()) {
+                request.dispatch(v -> invoke(() -> handleRequest.invoke(target, ctx), ctx));
+                return;
+            }
+            request.dispatch(v -> invoke(() -> handle(target, ctx, request), ctx));
         };
+    }
+
+    private void handle(VertxPlatformHttpConsumer target, RoutingContext ctx, ContextInternal request) throws Throwable {
+        Exchange exchange = target.createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        @SuppressWarnings("unchecked")
+        Future<Void> populated = (Future<Void>) processHttpRequest.invoke(target, exchange, ctx);
+        populated.onComplete(read -> {
+            if (read.failed()) {
+                fail(target, exchange, ctx, read.cause());
+                return;
+            }
+            request.executeBlocking(() -> {
+                target.createUoW(exchange);
+                target.getAsyncProcessor().process(exchange,
+                        doneSync -> request.execute(v -> respond(target, exchange, ctx)));
+                return null;
+            }, false).onFailure(e -> fail(target, exchange, ctx, e));
+        });
+    }
+
+    private void respond(VertxPlatformHttpConsumer target, Exchange exchange, RoutingContext ctx) {
+        PlatformHttpEndpoint endpoint = target.getEndpoint();
+        Future<?> written;
+        try {
+            written = (Future<?>) writeResponse.invoke(ctx, exchange, endpoint.getHeaderFilterStrategy(),
+                    endpoint.isMuteException());
+        } catch (Throwable e) {
+            fail(target, exchange, ctx, e);
+            return;
+        }
+        written.onComplete(result -> {
+            if (result.succeeded()) {
+                done(target, exchange);
+            } else {
+                fail(target, exchange, ctx, result.cause());
+            }
+        });
+    }
+
+    /** As Camel's consumer fails a request: its exception handler, the routing context, then the unit of work. */
+    private static void fail(VertxPlatformHttpConsumer target, Exchange exchange, RoutingContext ctx, Throwable failure) {
+        target.getExceptionHandler().handleException("Failed handling platform-http endpoint "
+                + target.getEndpoint().getPath(), failure);
+        ctx.fail(failure);
+        if (target.getEndpoint().isHandleWriteResponseError() && failure != null) {
+            Exception existing = exchange.getException();
+            if (existing != null) {
+                failure.addSuppressed(existing);
+            }
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            exchange.setException(failure instanceof Exception e ? e : new RuntimeException(failure));
+        }
+        done(target, exchange);
+    }
+
+    private static void done(VertxPlatformHttpConsumer target, Exchange exchange) {
+        target.doneUoW(exchange);
+        target.releaseExchange(exchange, false);
+    }
+
+    private interface Step {
+        void run() throws Throwable;
+    }
+
+    private static void invoke(Step step, RoutingContext ctx) {
+        try {
+            step.run();
+        } catch (Throwable e) {
+            ctx.fail(e);
+        }
     }
 
     private WorkerPool pool(VertxInternal vertx) {

@@ -15,4 +15,9 @@ public interface ChunkSink {
 
     /** Whoever reads the stream has gone (client closed, iterator closed): nothing more is read or sent. */
     boolean isClientGone();
+
+    /** Whether the reader takes more now; a sink that waits for its reader inside {@link #sendAll} always does. */
+    default boolean isWritable() {
+        return true;
+    }
 }

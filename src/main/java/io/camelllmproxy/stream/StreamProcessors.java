@@ -14,10 +14,14 @@ import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.UpstreamHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.camelllmproxy.upstream.StreamedBody;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.DefaultExchange;
 
 import java.io.InputStream;
@@ -38,6 +42,8 @@ public final class StreamProcessors {
     public static final String RELAY = "eventRelay";
     /** Variable holding the {@link AbandonableEvents} the splitter reads. */
     public static final String EVENTS = "streamEvents";
+    /** Variable holding the {@link PushedEvents} of a stream the non-blocking upstream call carries. */
+    public static final String PUSHED = "pushedEvents";
 
     private final Supplier<Vertx> vertx;
     private final AdmissionControl admission;
@@ -75,13 +81,48 @@ public final class StreamProcessors {
         return exchange -> {
             StreamSession session = session(exchange);
             Message message = exchange.getMessage();
-            session.attachUpstream(message.getBody(InputStream.class));
+            StreamedBody streamed = message.getBody() instanceof StreamedBody body ? body : null;
+            if (streamed != null) {
+                session.attachUpstream(streamed::abort);
+            } else {
+                session.attachUpstream(message.getBody(InputStream.class));
+            }
             // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
             requireFraming(exchange);
             ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
             session.commit(UpstreamHeaders.relayed(message, target.credential()));
             exchange.setVariable(RELAY, relayTo(session, exchange));
+            if (streamed != null) {
+                WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+                PushedEvents pushed = new PushedEvents(streamed, parser(transformer), session);
+                session.onChange(pushed::poke);
+                exchange.setVariable(PUSHED, pushed);
+                pushed.start();
+            }
         };
+    }
+
+    /**
+     * The step at the end of each split part: the route goes on when the provider's next events, its end or a
+     * failure are there and the client can take more, without a thread waiting meanwhile (the event that wakes it
+     * runs the route on, on the request's event loop). A stream read by a blocking reader goes on at once.
+     */
+    public AsyncProcessor await() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);
+                if (pushed == null || !pushed.whenReady(() -> callback.done(false))) {
+                    callback.done(true);
+                    return true;
+                }
+                return false;
+            }
+        };
+    }
+
+    private StreamParser parser(WireTransformer transformer) {
+        return StreamParser.of(transformer.framing(), maxEventBytes);
     }
 
     /**
@@ -159,9 +200,15 @@ public final class StreamProcessors {
 
     /** The split expression: the upstream body as an iterator of events, read as they arrive. */
     public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
-        InputStream body = exchange.getMessage().getBody(InputStream.class);
-        WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        AbandonableEvents events = new AbandonableEvents(reader(transformer, body), session(exchange));
+        PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);
+        java.util.Iterator<java.util.List<String>> source;
+        if (pushed != null) {
+            source = pushed;
+        } else {
+            WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
+            source = reader(transformer, exchange.getMessage().getBody(InputStream.class));
+        }
+        AbandonableEvents events = new AbandonableEvents(source, session(exchange));
         exchange.setVariable(EVENTS, events);
         return events;
     }
@@ -184,6 +231,10 @@ public final class StreamProcessors {
                 relay(exchange).onEvents(exchange.getMessage().getBody(java.util.List.class));
             } catch (Exception e) {
                 exchange.getVariable(EVENTS, AbandonableEvents.class).abandon();
+                PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);
+                if (pushed != null) {
+                    pushed.abort();
+                }
                 throw e;
             }
         };

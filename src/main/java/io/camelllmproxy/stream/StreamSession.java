@@ -1,5 +1,6 @@
 package io.camelllmproxy.stream;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,8 +17,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One streaming response: the client's Vert.x response, the upstream body being relayed, and the
- * keep-alive timer. The worker thread relaying events and the event loop running the timer and the
- * close callback share it, so the writing methods are synchronized.
+ * keep-alive timer. Its writes never wait on the event loop: there a full write queue makes the session
+ * unwritable until the client reads ({@link #isWritable}, which the stream route waits on without a thread), and
+ * a client that reads nothing for the stall timeout is dropped. A relay on a worker thread (a route edited to
+ * call the provider with camel-http) waits for the client instead. The relaying thread and the event loop
+ * running the timer and the close callback share it, so the writing methods are synchronized.
  */
 public final class StreamSession implements ChunkSink {
 
@@ -33,7 +37,10 @@ public final class StreamSession implements ChunkSink {
     private long timerId = -1;
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile boolean clientGone;
-    private volatile InputStream upstream;
+    private volatile Runnable upstreamAbort = () -> { };
+    private volatile Runnable onChange = () -> { };
+    private boolean backlogged;
+    private long stallTimerId = -1;
     private boolean committed;
     private boolean finished;
     private CompletableFuture<Void> drained;
@@ -60,6 +67,7 @@ public final class StreamSession implements ChunkSink {
     public void clientGone() {
         clientGone = true;
         abortUpstream();
+        onChange.run();
         CompletableFuture<Void> waiting;
         synchronized (this) {
             waiting = drained;
@@ -75,10 +83,26 @@ public final class StreamSession implements ChunkSink {
     }
 
     public void attachUpstream(InputStream body) {
-        this.upstream = body;
+        attachUpstream(() -> UpstreamAbort.abort(body));
+    }
+
+    /** {@code abort} stops the provider's answer without reading the rest; run at once if the client already left. */
+    public void attachUpstream(Runnable abort) {
+        this.upstreamAbort = abort;
         if (clientGone) {
             abortUpstream();
         }
+    }
+
+    /** {@code listener} runs when the client leaves or can take more after a full write queue (on the event loop). */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /** False while the client's write queue is full after a write on the event loop; true once it left. */
+    @Override
+    public synchronized boolean isWritable() {
+        return clientGone || !backlogged;
     }
 
     /** Sends the 200 and the event-stream headers, once. */
@@ -180,7 +204,7 @@ public final class StreamSession implements ChunkSink {
 
     /** Stops reading the upstream without draining it, e.g. after an error mid-stream. */
     public void abortUpstream() {
-        UpstreamAbort.abort(upstream);
+        upstreamAbort.run();
     }
 
     private void cancelHeartbeat() {
@@ -198,6 +222,10 @@ public final class StreamSession implements ChunkSink {
             }
             response.write(buffer);
             lastWriteNanos = System.nanoTime();
+            if (response.writeQueueFull() && Context.isOnEventLoopThread()) {
+                awaitDrainLater();
+                return;
+            }
             if (response.writeQueueFull()) {
                 drained = new CompletableFuture<>();
                 waitFor = drained;
@@ -208,6 +236,33 @@ public final class StreamSession implements ChunkSink {
         if (waitFor != null) {
             awaitDrain(waitFor);
         }
+    }
+
+    /** On the event loop: unwritable until the client reads, dropped if it reads nothing for the stall timeout. */
+    private void awaitDrainLater() {
+        if (backlogged) {
+            return;
+        }
+        backlogged = true;
+        stallTimerId = vertx.setTimer(drainTimeoutMillis, id -> {
+            synchronized (this) {
+                stallTimerId = -1;
+                if (!backlogged) {
+                    return;
+                }
+            }
+            clientGone();
+        });
+        response.drainHandler(v -> {
+            synchronized (this) {
+                backlogged = false;
+                if (stallTimerId >= 0) {
+                    vertx.cancelTimer(stallTimerId);
+                    stallTimerId = -1;
+                }
+            }
+            onChange.run();
+        });
     }
 
     private void awaitDrain(CompletableFuture<Void> waitFor) throws IOException {

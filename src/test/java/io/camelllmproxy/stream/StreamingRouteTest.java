@@ -172,6 +172,41 @@ class StreamingRouteTest {
     }
 
     @Test
+    void aSlowClientHoldsTheProviderBackAndLosesNothing() throws Exception {
+        int count = 4000;
+        // 32 MiB: far more than the gateway buffers and the loopback sockets on both sides hold together
+        upstream.reply(new FakeUpstream.Flood(count, 8192));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        List<Integer> numbers = new ArrayList<>();
+        String line;
+        while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+            // the head's blank line, a keep-alive comment
+        }
+        numbers.add(Json.MAPPER.readTree(line.substring(6)).get("n").asInt());
+        // the client reads nothing more: the provider must be held back, not read into the gateway's memory
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(upstream::floodStalled);
+        int sentWhileStalled = upstream.floodSent();
+        assertTrue(sentWhileStalled < count, "the provider was paused before it had sent everything: " + sentWhileStalled);
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                numbers.add(Json.MAPPER.readTree(line.substring(6)).get("n").asInt());
+            } else if (line.equals("data: [DONE]")) {
+                numbers.add(-1);
+            }
+        }
+        List<Integer> expected = new ArrayList<>(IntStream.range(0, count).boxed().toList());
+        expected.add(-1);
+        assertEquals(expected, numbers, "once the client reads again, every event arrives once, in order, then [DONE]");
+        upstream.take();
+    }
+
+    @Test
     void concurrentStreamsAllCompleteInOrder() throws Exception {
         upstream.replySse(chunks(20), 25);
         HttpClient client = HttpClient.newHttpClient();

@@ -29,7 +29,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** What to answer. */
-    public sealed interface Reply permits Json, Sse, Stepped, Silence, Raw {
+    public sealed interface Reply permits Json, Sse, Stepped, Silence, Raw, Flood {
     }
 
     /** A body sent as it is, in pieces {@code intervalMs} apart (SSE with event lines, NDJSON, ...), with extra headers. */
@@ -58,6 +58,14 @@ public final class FakeUpstream implements AutoCloseable {
     public record Silence() implements Reply {
     }
 
+    /**
+     * {@code count} events of about {@code eventBytes} each, numbered in their content, written as fast as the
+     * gateway reads them and no faster (the writer waits for the connection's drain): {@link #floodStalled()}
+     * tells when the gateway stopped reading.
+     */
+    public record Flood(int count, int eventBytes) implements Reply {
+    }
+
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final Map<HttpServerResponse, io.vertx.core.http.HttpConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
@@ -71,6 +79,8 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile CountDownLatch streamCutByGateway = new CountDownLatch(1);
     private volatile CountDownLatch streamFinished = new CountDownLatch(1);
     private final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
+    private final java.util.concurrent.atomic.AtomicInteger floodSent = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean floodStalled;
 
     public FakeUpstream() throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle).connectionHandler(connection -> {
@@ -195,11 +205,42 @@ public final class FakeUpstream implements AutoCloseable {
             } else if (current instanceof Sse sse) {
                 connections.put(response, request.connection());
                 stream(response, sse);
+            } else if (current instanceof Flood flood) {
+                response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream");
+                floodSent.set(0);
+                flood(response, flood);
             } else if (current instanceof Stepped stepped) {
                 connections.put(response, request.connection());
                 stream(response, new Sse(stepped.events(), stepped.intervalMs(), -1), true);
             }
         });
+    }
+
+    /** Events of a {@link Flood} written so far. */
+    public int floodSent() {
+        return floodSent.get();
+    }
+
+    /** Whether the flood is waiting for the gateway to read (its connection's write queue is full). */
+    public boolean floodStalled() {
+        return floodStalled;
+    }
+
+    private void flood(HttpServerResponse response, Flood flood) {
+        floodStalled = false;
+        String padding = "x".repeat(Math.max(0, flood.eventBytes() - 40));
+        while (floodSent.get() < flood.count() && !response.closed()) {
+            int n = floodSent.getAndIncrement();
+            response.write("data: {\"n\":" + n + ",\"pad\":\"" + padding + "\"}\n\n");
+            if (response.writeQueueFull()) {
+                floodStalled = true;
+                response.drainHandler(v -> flood(response, flood));
+                return;
+            }
+        }
+        if (!response.closed()) {
+            response.end("data: [DONE]\n\n");
+        }
     }
 
     private void sendRaw(HttpServerResponse response, Raw raw, int index) {
