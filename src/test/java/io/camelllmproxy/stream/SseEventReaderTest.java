@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,39 @@ class SseEventReaderTest {
         UncheckedIOException big = assertThrows(UncheckedIOException.class,
                 () -> all(new NdjsonLineReader(trickle("{\"a\":\"" + "y".repeat(300) + "\"}\n"), 200)));
         assertInstanceOf(UpstreamProtocolException.class, big.getCause());
+    }
+
+    @Test
+    void eventsReadTogetherWithABreakComeOutBeforeIt() {
+        SseEventReader reader = new SseEventReader(new ByteArrayInputStream(("data: ok\n\ndata: " + "x".repeat(6010) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8)), 6000);
+        assertEquals(List.of("ok"), reader.next());
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class, reader::next);
+        assertTrue(failure.getCause().getMessage().contains("larger than 6000 bytes"), failure.getCause().getMessage());
+        assertFalse(reader.hasNext());
+    }
+
+    @Test
+    void aWholeEventIsHandedOverWithoutReadingAgain() {
+        // the provider has sent one event and waits: a second read here would hold that event back
+        byte[] first = "data: a\n\ndata: b\n\ndata: c".getBytes(StandardCharsets.UTF_8);
+        InputStream waiting = new InputStream() {
+            int reads;
+
+            @Override
+            public int read() {
+                throw new AssertionError("read a single byte");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (reads++ > 0) {
+                    throw new AssertionError("read again although whole events were there");
+                }
+                System.arraycopy(first, 0, b, off, first.length);
+                return first.length;
+            }
+        };
+        assertEquals(List.of("a", "b"), new SseEventReader(waiting).next());
     }
 }
