@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.ContextInternal;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +131,14 @@ final class StreamCall {
             watch.stop();
             request.reset(0, new ClientGoneException());
             finish(new ClientGoneException());
+            return;
+        }
+        try {
+            HeadLimits.check(response, settings);
+        } catch (MessageConstraintException e) {
+            watch.stop();
+            abort(null);
+            finish(e);
             return;
         }
         ResponseHead.apply(response, exchange);

@@ -207,6 +207,22 @@ class StreamHttpComponentTest {
     }
 
     @Test
+    void everyConnectionInUsePastThePoolTimeoutIsThePoolExhaustedError() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), new StreamHttpSettings(500, 60_000, 500, 1, 128, 16 * 1024, 60_000));
+
+        Exchange holding = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+        assertNull(holding.getException());
+        Exchange waiting = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+
+        OpenAiError error = ErrorMapping.toOpenAi(waiting.getException(), "p");
+        assertEquals(503, error.status());
+        assertEquals("upstream_pool_exhausted", error.code());
+        ((StreamedBody) holding.getMessage().getBody()).abort();
+    }
+
+    @Test
     void aClientLeavingWhileTheProviderThinksClosesTheProvidersConnection() throws Exception {
         FakeUpstream upstream = fake();
         upstream.reply(new FakeUpstream.Silence());

@@ -104,6 +104,18 @@ class UpstreamStreamRouteTest {
     }
 
     @Test
+    void aHeadBeyondTheLimitsIsTheSameClientError() throws Exception {
+        upstream.reply(new FakeUpstream.Json(200, "{}", Map.of("x-long", "a".repeat(17 * 1024))));
+        assertSameError(upstream.baseUrl() + "/chat/completions", 502, "upstream_protocol_error");
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i < 130; i++) {
+            many.put("x-header-" + i, "v");
+        }
+        upstream.reply(new FakeUpstream.Json(200, "{}", many));
+        assertSameError(upstream.baseUrl() + "/chat/completions", 502, "upstream_protocol_error");
+    }
+
+    @Test
     void transportFailuresAreTheSameClientErrors() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
