@@ -46,6 +46,8 @@ import io.camelllmproxy.upstream.SharedConnectionManager;
 import io.camelllmproxy.upstream.UpstreamConnections;
 import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
+import io.camelllmproxy.upstream.stream.StreamHttpComponent;
+import io.camelllmproxy.upstream.stream.StreamHttpSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -169,6 +171,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers,
                 Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
+        // streams call providers without holding a thread (llm-upstream-stream), with the same limits as llm-http; a
+        // call made where no Vert.x context is current uses the server's Vert.x
+        registry.bind("llm-stream-http", new StreamHttpComponent(addresses, resolver::credential, guards::serverVertx,
+                new StreamHttpSettings(settings.longValue("llm.upstream.connect-timeout-ms", 10_000),
+                        settings.longValue("llm.upstream.read-timeout-ms", 300_000),
+                        settings.longValue("llm.upstream.pool-timeout-ms", 5_000),
+                        settings.integer("llm.upstream.max-connections-per-host", 2000),
+                        settings.integer("llm.upstream.max-header-count", 128),
+                        settings.integer("llm.upstream.max-header-line-bytes", 16 * 1024),
+                        settings.longValue("llm.upstream.stale-retry-window-ms", 500))));
 
         beans.put("llm-model-resolver", resolver);
         beans.put("llm-snapshot-generations", new SnapshotGenerations());

@@ -1,5 +1,6 @@
 package io.camelllmproxy.security;
 
+import io.vertx.core.MultiMap;
 import org.apache.hc.core5.http.HttpRequest;
 
 /**
@@ -33,6 +34,14 @@ public enum CredentialScheme {
         request.removeHeaders(header);
         if (credential.isPresent()) {
             request.setHeader(header, prefix + credential.reveal());
+        }
+    }
+
+    /** As {@link #apply(HttpRequest, ProviderCredential)}, on the headers of a Vert.x request (the streaming client). */
+    public void apply(MultiMap headers, ProviderCredential credential) {
+        headers.remove(header);
+        if (credential.isPresent()) {
+            headers.set(header, prefix + credential.reveal());
         }
     }
 }

@@ -20,7 +20,7 @@ import java.io.InputStream;
 public class UpstreamStatusCheck implements Processor {
 
     /** An error body larger than this is cut: it is a message, and the rest is not worth holding in memory. */
-    static final int MAX_ERROR_BODY = 64 * 1024;
+    public static final int MAX_ERROR_BODY = 64 * 1024;
 
     @Override
     public void process(Exchange exchange) throws IOException {
