@@ -80,7 +80,8 @@ class ClientDisconnectTest {
                 .lookupByNameAndType("llm-upstream-connections", SharedConnectionManager.class);
         try (Socket holder = send(false)) {
             upstream.take();
-            try (Socket waiter = send(true)) {
+            // a plain request: camel-http's pool is the one plain answers wait in (streams have their own client)
+            try (Socket waiter = send(false)) {
                 await().atMost(GENEROUS).until(() -> pool.getTotalStats().getPending() == 1);
                 // both slots are taken now (max-concurrent-requests=2): a third request is refused
                 assertEquals(503, gateway.get("/v1/models").statusCode());
