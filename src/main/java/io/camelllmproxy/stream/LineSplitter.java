@@ -1,6 +1,7 @@
 package io.camelllmproxy.stream;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Splits pushed bytes into lines ending with LF, CRLF or a lone CR, as the SSE specification allows, with a CR at
@@ -31,7 +32,7 @@ final class LineSplitter {
     }
 
     void feed(byte[] bytes, int offset, int length, LineHandler handler) throws UpstreamProtocolException {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         int end = offset + length;
         int i = offset;
         if (skipLf && i < end) {
