@@ -57,6 +57,7 @@ public final class BenchReport {
         report.header(mode, machine, gatewayJdk, gatewayFlags);
         report.targets();
         report.others();
+        report.definitions();
         List<String> charts = BenchCharts.draw(dir);
         report.md.append('\n');
         for (String chart : charts) {
@@ -198,6 +199,27 @@ public final class BenchReport {
                     soak.get("start_mib").asText() + " / " + soak.get("middle_mib").asText() + " / " + soak.get("end_mib").asText()
                             + " (growth " + soak.get("growth_pct").asText() + " %)");
         }
+    }
+
+    private void definitions() {
+        md.append("""
+
+                How the figures are taken:
+                - TTFT: from sending the request (connecting included) to the arrival of the first content chunk.
+                - inter-chunk: time between consecutive content chunks of one stream as the client reads them (chunks
+                  that arrive in one read count as 0 ms apart); chunks lost: chunks sent but not received, failed
+                  streams included.
+                - fresh connection: one stream at a time, each on a new TCP connection, direct and gateway alternating
+                  after 10 unrecorded pairs.
+                - first burst after start-up: sent once the first request was served and idle RSS taken (about 5 s
+                  after); the client first warms itself on one unrecorded burst to the fake provider; the direct
+                  figure is a burst to the fake provider right after the gateway's.
+                - warm bursts: a warm-up round of each side, then two recorded rounds of each, alternating, pooled.
+                - 1,000 and capacity streams: one direct run, then one gateway run; the gateway's RSS and threads are
+                  read from /proc every 0.2 s during both (the gateway idles during the direct run).
+                - plain requests: c=1 alternating direct and gateway after a warm-up; c=64 with wrk after an unrecorded
+                  warm-up round of the gateway.
+                """);
     }
 
     private void streamRows(String what, JsonNode direct, JsonNode gateway) {
