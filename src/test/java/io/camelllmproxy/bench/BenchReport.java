@@ -119,6 +119,11 @@ public final class BenchReport {
             long lost = gateway.get("lost").asLong();
             row(what + ": inter-chunk p50 (ms)", direct.get("gap_p50"), gateway.get("gap_p50"), signed(p50), "added <= 3 ms", p50 <= 3);
             row(what + ": inter-chunk p99 (ms)", direct.get("gap_p99"), gateway.get("gap_p99"), signed(p99), "added <= 20 ms", p99 <= 20);
+            if (gateway.has("bunched_pct")) {
+                row(what + ": chunks bunched, under 10 ms after the previous (%)", direct.get("bunched_pct"),
+                        gateway.get("bunched_pct"), signed(added(direct, gateway, "bunched_pct")),
+                        "(a p50 under direct's means chunks held back)", null);
+            }
             row(what + ": wall time (s)", direct.get("wall_s"), gateway.get("wall_s"), times(ratio), "<= 1.05x", ratio <= 1.05);
             row(what + ": chunks lost (failed streams)", text(direct.get("lost").asText() + " (" + direct.get("failed").asText() + ")"),
                     text(lost + " (" + gateway.get("failed").asText() + ")"), "", "0", lost == 0);

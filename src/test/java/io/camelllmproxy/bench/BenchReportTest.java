@@ -60,6 +60,7 @@ class BenchReportTest {
         assertRow(md, "1,000 concurrent streams, 100 chunks 50 ms apart: inter-chunk p50", "+1.00 | added <= 3 ms | yes");
         assertRow(md, "1,000 concurrent streams, 100 chunks 50 ms apart: inter-chunk p99", "+15.0 | added <= 20 ms | yes");
         assertRow(md, "1,000 concurrent streams, 100 chunks 50 ms apart: wall time", "1.02x | <= 1.05x | yes");
+        assertRow(md, "1,000 concurrent streams, 100 chunks 50 ms apart: chunks bunched", "| 2.00 | 2.00 | +0.00 |");
         assertRow(md, "chunks lost (failed streams)", "| 7 (0) |", "**no**");
         assertRow(md, "1,000 concurrent streams, 100 chunks 50 ms apart: gateway peak RSS", "| 650 |", "yes");
         assertRow(md, "x 10 s streams (200 chunks 50 ms apart) [--quick: 500, target is for 2,000]: wall time", "2.00x | <= 1.1x | **no**");
@@ -83,8 +84,8 @@ class BenchReportTest {
                                   double gapP99, double wall) {
         return String.format(Locale.ROOT, "{\"scenario\":\"streams\",\"label\":\"%s\",\"concurrency\":%d,\"model\":\"m\","
                         + "\"completed\":%d,\"failed\":0,\"lost\":%d,\"reordered\":0,\"ttft_p50\":%.3f,\"ttft_p99\":%.3f,"
-                        + "\"gap_p50\":%.3f,\"gap_p99\":%.3f,\"wall_s\":%.2f}",
-                label, concurrency, concurrency, lost, ttftP50, ttftP99, gapP50, gapP99, wall);
+                        + "\"gap_p50\":%.3f,\"gap_p99\":%.3f,\"bunched_pct\":%.1f,\"wall_s\":%.2f}",
+                label, concurrency, concurrency, lost, ttftP50, ttftP99, gapP50, gapP99, gapP50 < 10 ? 60.0 : 2.0, wall);
     }
 
     private static void assertRow(String md, String containing, String... cells) {
