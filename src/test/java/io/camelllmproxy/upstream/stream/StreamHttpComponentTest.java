@@ -16,11 +16,13 @@ import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,20 @@ class StreamHttpComponentTest {
         reader.ended.get(30, TimeUnit.SECONDS);
         assertTrue(reader.text().contains("data: c"), reader.text());
         assertNull(reader.failure.getNow(null));
+    }
+
+    @Test
+    void aBodyNotReadWhenItsExchangeCompletesIsAborted() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), SETTINGS);
+
+        Exchange exchange = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+        assertInstanceOf(StreamedBody.class, exchange.getMessage().getBody());
+        rig.release();
+
+        assertTrue(upstream.awaitStreamCut(30_000), "the provider's connection was closed, not left paused");
+        assertFalse(upstream.streamFinished());
     }
 
     @Test
@@ -328,27 +344,38 @@ class StreamHttpComponentTest {
         return rig;
     }
 
-    /** A Camel context with the component and a route that is only the call, as llm-upstream-stream makes it. */
+    /**
+     * A Camel context with the component and a route that is only the call, as llm-upstream-stream makes it, then a
+     * step that holds the exchange, as the stream route does while it relays, until the test released it.
+     */
     private static final class Rig implements AutoCloseable {
+        private static final String REACHED = "test.reached";
         final Vertx vertx = Vertx.vertx();
         final CamelContext camel = new DefaultCamelContext();
         final ProducerTemplate template;
+        final List<Runnable> held = new CopyOnWriteArrayList<>();
 
         Rig(UpstreamAddressPolicy policy, Map<String, ProviderCredential> keys, StreamHttpSettings settings) throws Exception {
             camel.getRegistry().bind("llm-stream-http", new StreamHttpComponent(policy, keys::get, () -> vertx, settings));
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:call").routeId("test-stream-call").to("llm-stream-http://upstream");
+                    from("direct:call").routeId("test-stream-call").to("llm-stream-http://upstream").process(new Hold());
                 }
             });
             camel.start();
             template = camel.createProducerTemplate();
         }
 
-        /** The call as llm-upstream-call-preparer sets it up. */
-        Exchange call(String url, Map<String, Object> headers, AdmissionControl.RequestContext request) {
-            return template.send("direct:call", exchange -> {
+        /**
+         * The call as llm-upstream-call-preparer sets it up; returns the exchange once the call answered (held until
+         * {@link #release()} or the rig closes) or failed.
+         */
+        @SuppressWarnings("unchecked")
+        Exchange call(String url, Map<String, Object> headers, AdmissionControl.RequestContext request) throws Exception {
+            CompletableFuture<Exchange> reached = new CompletableFuture<>();
+            template.asyncSend("direct:call", exchange -> {
+                exchange.setProperty(REACHED, reached);
                 exchange.getMessage().setHeader(Exchange.HTTP_URI, url);
                 exchange.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
                 exchange.getMessage().setHeader("Content-Type", "application/json");
@@ -357,13 +384,31 @@ class StreamHttpComponentTest {
                 if (request != null) {
                     exchange.setProperty(AdmissionControl.RequestContext.PROPERTY, request);
                 }
-            });
+            }).thenAccept(reached::complete);
+            return reached.get(30, TimeUnit.SECONDS);
+        }
+
+        /** Lets every held exchange complete. */
+        void release() {
+            held.forEach(Runnable::run);
+            held.clear();
         }
 
         @Override
         public void close() throws Exception {
+            release();
             camel.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+
+        private final class Hold extends AsyncProcessorSupport {
+            @Override
+            @SuppressWarnings("unchecked")
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                held.add(() -> callback.done(false));
+                exchange.getProperty(REACHED, CompletableFuture.class).complete(exchange);
+                return false;
+            }
         }
     }
 
@@ -417,7 +462,13 @@ class StreamHttpComponentTest {
             router.route().handler(admission).handler(ctx -> {
                 AdmissionControl.RequestContext context = admission.context(ctx.response());
                 // off the event loop, as the gateway's workers run the route
-                CompletableFuture.runAsync(() -> exchange.complete(rig.call(providerUrl, Map.of(), context)));
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        exchange.complete(rig.call(providerUrl, Map.of(), context));
+                    } catch (Exception e) {
+                        exchange.completeExceptionally(e);
+                    }
+                });
             });
             server = vertx.createHttpServer().requestHandler(router);
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
