@@ -103,6 +103,49 @@ class StreamHttpComponentTest {
     }
 
     @Test
+    void calledFromAWorkerOfAnEventLoopContextTheAnswerArrivesOnThatEventLoop() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), SETTINGS);
+        // as under the gateway's workers: a blocking step on a worker whose current context is an event loop's
+        io.vertx.core.Context context = rig.vertx.getOrCreateContext();
+        CompletableFuture<Thread> loop = new CompletableFuture<>();
+        context.runOnContext(v -> loop.complete(Thread.currentThread()));
+        CompletableFuture<Thread> caller = new CompletableFuture<>();
+        CompletableFuture<Exchange> reached = new CompletableFuture<>();
+        context.executeBlocking(() -> {
+            caller.complete(Thread.currentThread());
+            return rig.callHere(upstream.baseUrl() + "/chat/completions", reached);
+        });
+        Exchange exchange = reached.get(30, TimeUnit.SECONDS);
+        assertTrue(caller.get() != loop.get(30, TimeUnit.SECONDS), "the call was made off the event loop");
+
+        CompletableFuture<Thread> delivered = new CompletableFuture<>();
+        StreamedBody body = (StreamedBody) exchange.getMessage().getBody();
+        body.stream().handler(chunk -> delivered.complete(Thread.currentThread()));
+        body.stream().resume();
+        assertEquals(loop.get(), delivered.get(30, TimeUnit.SECONDS), "the body is read on the caller's event loop");
+    }
+
+    @Test
+    void aProviderSilentMidStreamWhileTheReaderWaitsIsTheReadTimeout() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), new StreamHttpSettings(10_000, 300, 10_000, 10, 128, 16 * 1024, 60_000));
+
+        Exchange exchange = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+        Reader reader = new Reader((StreamedBody) exchange.getMessage().getBody());
+        reader.fetchOneAtATime();
+
+        // the provider is never stepped past "a": the reader waits for more, and the provider stays silent
+        Throwable failure = reader.failure.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(SocketTimeoutException.class, failure);
+        assertEquals("upstream_timeout", ErrorMapping.toOpenAi(failure, "p").code());
+        assertTrue(reader.text().contains("data: a"), reader.text());
+        assertTrue(upstream.awaitStreamCut(30_000), "the provider's connection was closed");
+    }
+
+    @Test
     void aBodyNotReadWhenItsExchangeCompletesIsAborted() throws Exception {
         FakeUpstream upstream = fake();
         upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
@@ -371,21 +414,32 @@ class StreamHttpComponentTest {
          * The call as llm-upstream-call-preparer sets it up; returns the exchange once the call answered (held until
          * {@link #release()} or the rig closes) or failed.
          */
-        @SuppressWarnings("unchecked")
         Exchange call(String url, Map<String, Object> headers, AdmissionControl.RequestContext request) throws Exception {
             CompletableFuture<Exchange> reached = new CompletableFuture<>();
-            template.asyncSend("direct:call", exchange -> {
-                exchange.setProperty(REACHED, reached);
-                exchange.getMessage().setHeader(Exchange.HTTP_URI, url);
-                exchange.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
-                exchange.getMessage().setHeader("Content-Type", "application/json");
-                headers.forEach(exchange.getMessage()::setHeader);
-                exchange.getMessage().setBody(CHAT);
-                if (request != null) {
-                    exchange.setProperty(AdmissionControl.RequestContext.PROPERTY, request);
-                }
-            }).thenAccept(reached::complete);
+            template.asyncSend("direct:call", exchange -> prepare(exchange, url, headers, request, reached))
+                    .thenAccept(reached::complete);
             return reached.get(30, TimeUnit.SECONDS);
+        }
+
+        /**
+         * As {@link #call}, made on the calling thread (a route step does so), which then waits until the exchange is
+         * released; {@code reached} gets the exchange once the call answered.
+         */
+        Exchange callHere(String url, CompletableFuture<Exchange> reached) {
+            return template.send("direct:call", exchange -> prepare(exchange, url, Map.of(), null, reached));
+        }
+
+        private static void prepare(Exchange exchange, String url, Map<String, Object> headers,
+                                    AdmissionControl.RequestContext request, CompletableFuture<Exchange> reached) {
+            exchange.setProperty(REACHED, reached);
+            exchange.getMessage().setHeader(Exchange.HTTP_URI, url);
+            exchange.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
+            exchange.getMessage().setHeader("Content-Type", "application/json");
+            headers.forEach(exchange.getMessage()::setHeader);
+            exchange.getMessage().setBody(CHAT);
+            if (request != null) {
+                exchange.setProperty(AdmissionControl.RequestContext.PROPERTY, request);
+            }
         }
 
         /** Lets every held exchange complete. */
