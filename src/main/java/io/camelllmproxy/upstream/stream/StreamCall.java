@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.ContextInternal;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * is written. The exchange completes at the head: a 2xx answer's body is handed over paused, as a
  * {@link StreamedBody}; another status's body is read, up to {@link UpstreamStatusCheck#MAX_ERROR_BODY}, into a
  * {@code byte[]} for the status check. The call is aborted whenever its client leaves: while waiting for a
- * connection, for the head, or while the body is read; the connection is closed, never drained.
+ * connection, for the head, or while the body is read; the connection is closed, never drained. A streamed body
+ * not read to its end when the exchange completes is aborted then.
  */
 final class StreamCall {
 
@@ -145,8 +147,17 @@ final class StreamCall {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             watch.waiting(false);
-            exchange.getMessage().setBody(new StreamedBody(new UpstreamBodyStream(response, watch, () -> over = true),
-                    () -> abort(null)));
+            StreamedBody streamed = new StreamedBody(new UpstreamBodyStream(response, watch, () -> over = true),
+                    () -> abort(null));
+            // as camel-http closes the stream it handed over once the exchange is done: a body its route did not read
+            // to the end (a step failed before the relay) must not keep its connection, paused, for ever
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    streamed.abort();
+                }
+            });
+            exchange.getMessage().setBody(streamed);
             finish(null);
         } else {
             readErrorBody(request, response, watch);

@@ -16,11 +16,13 @@ import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,63 @@ class StreamHttpComponentTest {
         reader.ended.get(30, TimeUnit.SECONDS);
         assertTrue(reader.text().contains("data: c"), reader.text());
         assertNull(reader.failure.getNow(null));
+    }
+
+    @Test
+    void calledFromAWorkerOfAnEventLoopContextTheAnswerArrivesOnThatEventLoop() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), SETTINGS);
+        // as under the gateway's workers: a blocking step on a worker whose current context is an event loop's
+        io.vertx.core.Context context = rig.vertx.getOrCreateContext();
+        CompletableFuture<Thread> loop = new CompletableFuture<>();
+        context.runOnContext(v -> loop.complete(Thread.currentThread()));
+        CompletableFuture<Thread> caller = new CompletableFuture<>();
+        CompletableFuture<Exchange> reached = new CompletableFuture<>();
+        context.executeBlocking(() -> {
+            caller.complete(Thread.currentThread());
+            return rig.callHere(upstream.baseUrl() + "/chat/completions", reached);
+        });
+        Exchange exchange = reached.get(30, TimeUnit.SECONDS);
+        assertTrue(caller.get() != loop.get(30, TimeUnit.SECONDS), "the call was made off the event loop");
+
+        CompletableFuture<Thread> delivered = new CompletableFuture<>();
+        StreamedBody body = (StreamedBody) exchange.getMessage().getBody();
+        body.stream().handler(chunk -> delivered.complete(Thread.currentThread()));
+        body.stream().resume();
+        assertEquals(loop.get(), delivered.get(30, TimeUnit.SECONDS), "the body is read on the caller's event loop");
+    }
+
+    @Test
+    void aProviderSilentMidStreamWhileTheReaderWaitsIsTheReadTimeout() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), new StreamHttpSettings(10_000, 300, 10_000, 10, 128, 16 * 1024, 60_000));
+
+        Exchange exchange = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+        Reader reader = new Reader((StreamedBody) exchange.getMessage().getBody());
+        reader.fetchOneAtATime();
+
+        // the provider is never stepped past "a": the reader waits for more, and the provider stays silent
+        Throwable failure = reader.failure.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(SocketTimeoutException.class, failure);
+        assertEquals("upstream_timeout", ErrorMapping.toOpenAi(failure, "p").code());
+        assertTrue(reader.text().contains("data: a"), reader.text());
+        assertTrue(upstream.awaitStreamCut(30_000), "the provider's connection was closed");
+    }
+
+    @Test
+    void aBodyNotReadWhenItsExchangeCompletesIsAborted() throws Exception {
+        FakeUpstream upstream = fake();
+        upstream.reply(new FakeUpstream.Stepped(List.of("a", "b"), 0));
+        Rig rig = rig(new UpstreamAddressPolicy(true), SETTINGS);
+
+        Exchange exchange = rig.call(upstream.baseUrl() + "/chat/completions", Map.of(), null);
+        assertInstanceOf(StreamedBody.class, exchange.getMessage().getBody());
+        rig.release();
+
+        assertTrue(upstream.awaitStreamCut(30_000), "the provider's connection was closed, not left paused");
+        assertFalse(upstream.streamFinished());
     }
 
     @Test
@@ -328,42 +387,82 @@ class StreamHttpComponentTest {
         return rig;
     }
 
-    /** A Camel context with the component and a route that is only the call, as llm-upstream-stream makes it. */
+    /**
+     * A Camel context with the component and a route that is only the call, as llm-upstream-stream makes it, then a
+     * step that holds the exchange, as the stream route does while it relays, until the test released it.
+     */
     private static final class Rig implements AutoCloseable {
+        private static final String REACHED = "test.reached";
         final Vertx vertx = Vertx.vertx();
         final CamelContext camel = new DefaultCamelContext();
         final ProducerTemplate template;
+        final List<Runnable> held = new CopyOnWriteArrayList<>();
 
         Rig(UpstreamAddressPolicy policy, Map<String, ProviderCredential> keys, StreamHttpSettings settings) throws Exception {
             camel.getRegistry().bind("llm-stream-http", new StreamHttpComponent(policy, keys::get, () -> vertx, settings));
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:call").routeId("test-stream-call").to("llm-stream-http://upstream");
+                    from("direct:call").routeId("test-stream-call").to("llm-stream-http://upstream").process(new Hold());
                 }
             });
             camel.start();
             template = camel.createProducerTemplate();
         }
 
-        /** The call as llm-upstream-call-preparer sets it up. */
-        Exchange call(String url, Map<String, Object> headers, AdmissionControl.RequestContext request) {
-            return template.send("direct:call", exchange -> {
-                exchange.getMessage().setHeader(Exchange.HTTP_URI, url);
-                exchange.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
-                exchange.getMessage().setHeader("Content-Type", "application/json");
-                headers.forEach(exchange.getMessage()::setHeader);
-                exchange.getMessage().setBody(CHAT);
-                if (request != null) {
-                    exchange.setProperty(AdmissionControl.RequestContext.PROPERTY, request);
-                }
-            });
+        /**
+         * The call as llm-upstream-call-preparer sets it up; returns the exchange once the call answered (held until
+         * {@link #release()} or the rig closes) or failed.
+         */
+        Exchange call(String url, Map<String, Object> headers, AdmissionControl.RequestContext request) throws Exception {
+            CompletableFuture<Exchange> reached = new CompletableFuture<>();
+            template.asyncSend("direct:call", exchange -> prepare(exchange, url, headers, request, reached))
+                    .thenAccept(reached::complete);
+            return reached.get(30, TimeUnit.SECONDS);
+        }
+
+        /**
+         * As {@link #call}, made on the calling thread (a route step does so), which then waits until the exchange is
+         * released; {@code reached} gets the exchange once the call answered.
+         */
+        Exchange callHere(String url, CompletableFuture<Exchange> reached) {
+            return template.send("direct:call", exchange -> prepare(exchange, url, Map.of(), null, reached));
+        }
+
+        private static void prepare(Exchange exchange, String url, Map<String, Object> headers,
+                                    AdmissionControl.RequestContext request, CompletableFuture<Exchange> reached) {
+            exchange.setProperty(REACHED, reached);
+            exchange.getMessage().setHeader(Exchange.HTTP_URI, url);
+            exchange.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
+            exchange.getMessage().setHeader("Content-Type", "application/json");
+            headers.forEach(exchange.getMessage()::setHeader);
+            exchange.getMessage().setBody(CHAT);
+            if (request != null) {
+                exchange.setProperty(AdmissionControl.RequestContext.PROPERTY, request);
+            }
+        }
+
+        /** Lets every held exchange complete. */
+        void release() {
+            held.forEach(Runnable::run);
+            held.clear();
         }
 
         @Override
         public void close() throws Exception {
+            release();
             camel.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+
+        private final class Hold extends AsyncProcessorSupport {
+            @Override
+            @SuppressWarnings("unchecked")
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                held.add(() -> callback.done(false));
+                exchange.getProperty(REACHED, CompletableFuture.class).complete(exchange);
+                return false;
+            }
         }
     }
 
@@ -417,7 +516,13 @@ class StreamHttpComponentTest {
             router.route().handler(admission).handler(ctx -> {
                 AdmissionControl.RequestContext context = admission.context(ctx.response());
                 // off the event loop, as the gateway's workers run the route
-                CompletableFuture.runAsync(() -> exchange.complete(rig.call(providerUrl, Map.of(), context)));
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        exchange.complete(rig.call(providerUrl, Map.of(), context));
+                    } catch (Exception e) {
+                        exchange.completeExceptionally(e);
+                    }
+                });
             });
             server = vertx.createHttpServer().requestHandler(router);
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -128,6 +128,33 @@ class UpstreamStreamRouteTest {
         assertSameError(upstream.baseUrl() + "/chat/completions", 504, "upstream_timeout");
     }
 
+    @Test
+    void aProviderWhoseCertificateIsNotTrustedIsTheSameTlsError() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                    .setKeyCertOptions(new io.vertx.core.net.PfxOptions().setPath(selfSignedKeyStore().toString())
+                            .setPassword("changeit"))).requestHandler(r -> r.response().end("{}"));
+            tls.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertSameError("https://localhost:" + tls.actualPort() + "/v1/chat/completions", 502, "upstream_tls_error");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** A key store holding a certificate for localhost that no trust store knows, made with the JDK's keytool. */
+    private static java.nio.file.Path selfSignedKeyStore() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("llm-proxy-tls");
+        java.nio.file.Path store = dir.resolve("provider.p12");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "provider", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), output);
+        return store;
+    }
+
     private static void assertSameError(String url, int status, String code) {
         OpenAiError camelHttp = error(ROUTES.get(0), url);
         OpenAiError streaming = error(ROUTES.get(1), url);
