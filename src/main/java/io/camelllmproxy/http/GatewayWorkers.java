@@ -36,14 +36,15 @@ import java.util.concurrent.ExecutorService;
  * What Camel's consumer does around its route (exchange, message from the request, unit of work, writing the
  * response, failure handling) is done here with the consumer's own methods; Camel 4.18 has no public way to run a
  * consumer's route asynchronously, so they are reached once, when the gateway starts, and a Camel without them
- * stops the start instead of serving the routes some other way. A route whose endpoint needs what this entry
- * leaves out (proxy mode, Camel's body handler) goes through the consumer's own handler on the same threads.
+ * stops the start instead of serving the routes some other way. A suspended route, or one in proxy mode, goes
+ * through the consumer's own handler on the same threads.
  */
 public final class GatewayWorkers {
 
     private final ExecutorService executor;
     private final MethodHandle handleRequest;
     private final MethodHandle processHttpRequest;
+    private final MethodHandle populateMultiFormData;
     private final MethodHandle writeResponse;
     private final Map<EventLoop, ContextInternal> contexts = new ConcurrentHashMap<>();
     private volatile WorkerPool pool;
@@ -56,6 +57,9 @@ public final class GatewayWorkers {
                     MethodType.methodType(void.class, RoutingContext.class));
             this.processHttpRequest = consumer.findVirtual(VertxPlatformHttpConsumer.class, "processHttpRequest",
                     MethodType.methodType(Future.class, Exchange.class, RoutingContext.class));
+            this.populateMultiFormData = consumer.findVirtual(VertxPlatformHttpConsumer.class, "populateMultiFormData",
+                    MethodType.methodType(void.class, RoutingContext.class, org.apache.camel.Message.class,
+                            HeaderFilterStrategy.class));
             Class<?> support = Class.forName("org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport");
             this.writeResponse = MethodHandles.privateLookupIn(support, MethodHandles.lookup()).findStatic(support,
                     "writeResponse", MethodType.methodType(Future.class, RoutingContext.class, Exchange.class,
@@ -82,7 +86,7 @@ public final class GatewayWorkers {
             // a duplicate per request, as Vert.x gives each request, so request-local data never mixes
             ContextInternal request = ours.duplicate();
             PlatformHttpEndpoint endpoint = target.getEndpoint();
-            if (target.isSuspended() || endpoint.isHttpProxy() || endpoint.isUseBodyHandler()) {
+            if (target.isSuspended() || endpoint.isHttpProxy()) {
                 request.dispatch(v -> invoke(() -> handleRequest.invoke(target, ctx), ctx));
                 return;
             }
@@ -99,6 +103,14 @@ public final class GatewayWorkers {
             if (read.failed()) {
                 fail(target, exchange, ctx, read.cause());
                 return;
+            }
+            if (target.getEndpoint().isUseBodyHandler()) {
+                try {
+                    populateMultiFormData.invoke(target, ctx, exchange.getIn(), target.getEndpoint().getHeaderFilterStrategy());
+                } catch (Throwable e) {
+                    fail(target, exchange, ctx, e);
+                    return;
+                }
             }
             request.executeBlocking(() -> {
                 target.createUoW(exchange);

@@ -207,6 +207,40 @@ class StreamingRouteTest {
     }
 
     @Test
+    void openStreamsHoldNoThread() throws Exception {
+        upstream.replySse(chunks(400), 50);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket socket = gateway.openChat(REQUEST);
+                clients.add(socket);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+                    // the head, until the first event
+                }
+                assertTrue(line != null, "stream " + i + " started");
+            }
+            // twenty streams are relaying now: no thread may be running (or blocked in) a gateway route for them
+            List<String> inRoutes = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> e.getKey().getName().contains("llm-http-worker"))
+                    // an idle worker waits in its pool; one that runs a route (or waits for a route to end) is in Camel's code
+                    .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("org.apache.camel.")
+                            || f.getClassName().startsWith("io.camelllmproxy")))
+                    .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue()))
+                    .toList();
+            assertEquals(List.of(), inRoutes, "open streams are relayed on the event loop, holding no worker thread");
+        } finally {
+            for (Socket socket : clients) {
+                socket.close();
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            upstream.take();
+        }
+    }
+
+    @Test
     void concurrentStreamsAllCompleteInOrder() throws Exception {
         upstream.replySse(chunks(20), 25);
         HttpClient client = HttpClient.newHttpClient();
