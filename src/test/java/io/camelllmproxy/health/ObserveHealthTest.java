@@ -39,7 +39,7 @@ class ObserveHealthTest {
              FakeUpstream upstream = new FakeUpstream();
              GatewayHarness gateway = GatewayHarness.start("providers:\n" + provider("p", "openai", upstream.baseUrl(),
                      "sk-p", null, "{model_id: m, model_name: M}"), database.settings(Map.of(
-                     "llm.db.connection-timeout-ms", "500",
+                     "llm.db.connection-timeout-ms", "2000",
                      "llm.health.snapshot-max-age-ms", "3000")))) {
             awaitStatus(gateway, "/observe/health/ready", 200);
             Map<String, JsonNode> up = checks(probe(gateway, "/observe/health"));
