@@ -144,7 +144,13 @@ final class SharedPortServer implements HttpServer {
             ContextInternal context = vertx.createEventLoopContext(loops.get(i % loops.size()), null, classLoader);
             Promise<HttpServer> listened = Promise.promise();
             SocketAddress at = shared;
-            context.runOnContext(v -> server.listen(at).onComplete(listened));
+            context.runOnContext(v -> {
+                try {
+                    server.listen(at).onComplete(listened);
+                } catch (RuntimeException e) {
+                    listened.fail(e); // thrown on the loop, it would leave the caller waiting
+                }
+            });
             listening.add(listened.future());
         }
         return Future.all(listening).map(all -> this);
