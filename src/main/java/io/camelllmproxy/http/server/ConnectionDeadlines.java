@@ -36,8 +36,10 @@ final class ConnectionDeadlines {
     private ChannelHandlerContext raw;
     /** Requests whose head has arrived and whose answer has not been written to its end. */
     private int inProgress;
+    /** Whether a request's head has been decoded and its body has not yet arrived to its end. */
+    private boolean receiving;
     private long waitingSince;
-    /** When the first byte of the next request head arrived; 0 while none has. */
+    /** When the first byte of the next request head arrived (the end of the last answer, if later); 0 while none has. */
     private long headStartedAt;
     private ScheduledFuture<?> check;
     private long checkAt;
@@ -107,9 +109,11 @@ final class ConnectionDeadlines {
             reschedule();
         }
 
+        // Bytes between requests start a head, even while the last answer is still being written: its head and
+        // body may be out (all a client with the length needs) before its end is written.
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (inProgress == 0 && headStartedAt == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (!receiving && headStartedAt == 0 && msg instanceof ByteBuf bytes && bytes.isReadable()) {
                 headStartedAt = System.nanoTime();
                 reschedule();
             }
@@ -133,6 +137,10 @@ final class ConnectionDeadlines {
             if (msg instanceof HttpRequest) {
                 inProgress++;
                 headStartedAt = 0;
+                receiving = true;
+            }
+            if (msg instanceof LastHttpContent) {
+                receiving = false;
             }
             ctx.fireChannelRead(msg);
         }
@@ -143,6 +151,10 @@ final class ConnectionDeadlines {
             boolean interim = msg instanceof HttpResponse head && head.status().codeClass() == HttpStatusClass.INFORMATIONAL;
             if (msg instanceof LastHttpContent && !interim && inProgress > 0 && --inProgress == 0) {
                 waitingSince = System.nanoTime();
+                if (headStartedAt != 0) {
+                    // a head begun before this end: its time runs from here
+                    headStartedAt = waitingSince;
+                }
                 reschedule();
             }
             ctx.write(msg, promise);

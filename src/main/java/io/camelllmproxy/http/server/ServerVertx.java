@@ -13,25 +13,35 @@ import io.vertx.core.net.impl.ConnectionBase;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Vert.x that Camel's platform-http server is created from. Camel builds its {@code HttpServerOptions}
  * itself and offers no hook for timeouts, HTTP/2 or invalid requests; creating the server here is the one
  * place to set them: {@link ServerLimits}, per-connection {@link ConnectionDeadlines} and
  * {@link StrictRequestDecoder}, {@link InvalidRequests}, the {@link StartupGate} in front of Camel's router
- * and the {@link ListenCheck} on its listen callback. Every other call goes to the real Vert.x.
+ * and the {@link ListenCheck} on its listen callback. Camel creates one server, which listens on one event
+ * loop; here it is a {@link SharedPortServer} of one per event loop asked for, each set up alike.
+ * Every other call goes to the real Vert.x.
  */
 public final class ServerVertx extends VertxWrapper {
 
     private final ServerLimits limits;
     private final StartupGate gate;
     private final ListenCheck listenCheck;
+    private final int eventLoops;
 
-    public ServerVertx(VertxInternal delegate, ServerLimits limits, StartupGate gate, ListenCheck listenCheck) {
+    /** @param eventLoops how many event loops serve the server's connections; at most the Vert.x's own */
+    public ServerVertx(VertxInternal delegate, ServerLimits limits, StartupGate gate, ListenCheck listenCheck, int eventLoops) {
         super(delegate);
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("at least one event loop serves the server, not " + eventLoops);
+        }
         this.limits = limits;
         this.gate = gate;
         this.listenCheck = listenCheck;
+        this.eventLoops = eventLoops;
     }
 
     @Override
@@ -42,7 +52,11 @@ public final class ServerVertx extends VertxWrapper {
     @Override
     public HttpServer createHttpServer(HttpServerOptions options) {
         HttpServerOptions applied = limits.apply(options);
-        HttpServer server = delegate.createHttpServer(applied);
+        List<HttpServer> servers = new ArrayList<>();
+        for (int i = 0; i < eventLoops; i++) {
+            servers.add(delegate.createHttpServer(applied));
+        }
+        HttpServer server = new SharedPortServer(delegate, applied, servers);
         server.invalidRequestHandler(new InvalidRequests());
         server.connectionHandler(connection -> harden(connection, applied));
         return guarded(server);

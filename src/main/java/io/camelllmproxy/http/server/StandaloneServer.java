@@ -6,6 +6,7 @@ import io.camelllmproxy.config.Settings;
 import io.camelllmproxy.http.EndpointSummary;
 import io.camelllmproxy.http.UnmatchedRequests;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -16,7 +17,8 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * What only the standalone application does, because it owns its HTTP server (a host embedding the gateway keeps
  * its own server and Vert.x as they are): the Vert.x the server is created from ({@link ServerVertx}: server
- * limits, per-connection deadlines, the start-up gate, the listen check), a JSON 404 for every path no route
+ * limits, per-connection deadlines, the start-up gate, the listen check, {@code llm.server.event-loops} event
+ * loops serving connections), a JSON 404 for every path no route
  * takes, the key check on Camel's management endpoints, and the start-up list of endpoints. Added after {@code GatewayConfiguration}, whose defaults it reads.
  */
 public final class StandaloneServer implements CamelConfiguration {
@@ -24,8 +26,14 @@ public final class StandaloneServer implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        // the gateway's routes run on its own threads (GatewayWorkers): Vert.x's defaults serve the rest
-        Vertx vertx = Vertx.vertx();
+        int eventLoops = settings.integer("llm.server.event-loops", Runtime.getRuntime().availableProcessors());
+        if (eventLoops < 1) {
+            throw new IllegalStateException("the property llm.server.event-loops must be at least 1, not " + eventLoops);
+        }
+        // the gateway's routes run on its own threads (GatewayWorkers): Vert.x's defaults serve the rest, with
+        // at least as many event loops as the server is to listen on
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, eventLoops)));
         context.addService(new VertxCloser(vertx), true, true);
         StartupGate startupGate = new StartupGate();
         ListenCheck listenCheck = new ListenCheck();
@@ -34,7 +42,7 @@ public final class StandaloneServer implements CamelConfiguration {
         context.addStartupListener(startupGate);
         // Camel's HTTP server is created from the one Vert.x bean in the registry: this one
         context.getRegistry().bind("vertx",
-                new ServerVertx((VertxInternal) vertx, ServerLimits.from(settings), startupGate, listenCheck));
+                new ServerVertx((VertxInternal) vertx, ServerLimits.from(settings), startupGate, listenCheck, eventLoops));
         context.addStartupListener(new Unmatched(settings.integer("camel.server.port", 8080)));
     }
 

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -77,6 +78,26 @@ class ServerHardeningTest {
         return received.toString(StandardCharsets.UTF_8);
     }
 
+    /** One response, read to its end and no further, so the connection can carry the next request. */
+    static String readResponse(InputStream in) throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                fail("the connection closed within a response head: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        int length = text.lines().map(line -> line.toLowerCase(Locale.ROOT))
+                .filter(line -> line.startsWith("content-length:"))
+                .map(line -> Integer.parseInt(line.substring("content-length:".length()).trim())).findFirst()
+                .orElseThrow(() -> new AssertionError("a response with a length: " + text));
+        byte[] body = in.readNBytes(length);
+        assertEquals(length, body.length, text);
+        return text + new String(body, StandardCharsets.UTF_8);
+    }
+
     static String exchange(String raw) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
@@ -111,6 +132,26 @@ class ServerHardeningTest {
             String response = readUntilClosed(socket);
             assertEquals(408, status(response), response);
             assertEquals("request_timeout", errorBody(response).get("code").asText());
+        }
+    }
+
+    @Test
+    void aRequestHeadThatTricklesAfterAnAnsweredRequestIsAnswered408() throws Exception {
+        // the next head may start while the end of the last answer is still being written: a few rounds meet that
+        for (int round = 0; round < 5; round++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String first = readResponse(socket.getInputStream());
+                assertEquals(200, status(first), first);
+                socket.getOutputStream().write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String response = readUntilClosed(socket);
+                assertEquals(408, status(response), "round " + round + ": " + response);
+                assertEquals("request_timeout", errorBody(response).get("code").asText());
+            }
         }
     }
 
