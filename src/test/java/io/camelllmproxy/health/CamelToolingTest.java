@@ -5,6 +5,9 @@ import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.console.DevConsole;
+import org.apache.camel.console.DevConsoleRegistry;
+import org.apache.camel.impl.console.DefaultDevConsolesLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,17 @@ class CamelToolingTest {
         for (String secret : new String[] {GatewayHarness.SECRET, GatewayHarness.ADMIN_TOKEN}) {
             assertFalse(all.body().contains(secret), "every console together shows no secret");
         }
+    }
+
+    @Test
+    void theConsolesAreThoseCamelsScanWouldFindAndAllow() {
+        CamelContext context = gateway.camelContext();
+        Set<String> scanned = new DefaultDevConsolesLoader(context).loadDevConsoles().stream().map(DevConsole::getId)
+                .filter(StandaloneDevConsoles.ALLOWED::contains).collect(Collectors.toSet());
+        DevConsoleRegistry registry = context.getCamelContextExtension().getContextPlugin(DevConsoleRegistry.class);
+        Set<String> registered = registry.stream().map(DevConsole::getId).collect(Collectors.toSet());
+        assertTrue(scanned.contains("route") && scanned.contains("top"), scanned.toString());
+        assertEquals(scanned, registered);
     }
 
     @Test
