@@ -30,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What Camel's tooling sees of the standalone app: every route as a JMX MBean under its id, the developer console
- * listing the routes (admin scope only, and without the consoles that would show a secret), and the gateway's
- * checks at {@code /observe/health}.
+ * What Camel's tooling sees of the standalone app with JMX turned on: every route as a JMX MBean under its id, the
+ * developer console listing the routes (admin scope only, and without the consoles that would show a secret), and
+ * the gateway's checks at {@code /observe/health}.
  */
 class CamelToolingTest {
 
@@ -40,7 +40,8 @@ class CamelToolingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayHarness.start("providers: []\n", Map.of());
+        // JMX is off by default (application.properties); this is the one setting that turns it on
+        gateway = GatewayHarness.start("providers: []\n", Map.of("camel.main.jmxEnabled", "true"));
     }
 
     @AfterAll
