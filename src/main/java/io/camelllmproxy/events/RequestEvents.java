@@ -13,6 +13,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.QueueReference;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ import java.util.Map;
  * started and registers an on-completion that, once the exchange is done (answer written, stream ended, or
  * error answered), hands one event to {@link RequestFinished#ENDPOINT}. The queue is never waited on: with no
  * consumer, or a consumer that falls 1000 events behind, events are dropped, so a user route can never slow
- * or fail a request.
+ * or fail a request. With no consumer the event is not even built (building it parses the answer again for its
+ * usage), so a gateway nobody taps pays nothing for the feature.
  */
 public class RequestEvents implements Processor {
 
@@ -38,6 +41,7 @@ public class RequestEvents implements Processor {
 
     private final CamelContext context;
     private volatile ProducerTemplate template;
+    private volatile SedaEndpoint queue;
 
     public RequestEvents(CamelContext context) {
         this.context = context;
@@ -56,6 +60,9 @@ public class RequestEvents implements Processor {
 
     private void publish(Exchange exchange, long started) {
         try {
+            if (!hasConsumer()) {
+                return;
+            }
             Map<String, Object> event = event(exchange, started, System.nanoTime());
             if (template == null) {
                 template = context.createProducerTemplate();
@@ -65,6 +72,17 @@ public class RequestEvents implements Processor {
             // an event is an observation: losing one must not touch the request it describes
             LOG.debug("request event not published: {}", e.toString());
         }
+    }
+
+    /** Whether a route consumes the events now (the queue is shared by every endpoint of its name). */
+    private boolean hasConsumer() {
+        SedaEndpoint endpoint = queue;
+        if (endpoint == null) {
+            endpoint = context.getEndpoint(PRODUCER_URI, SedaEndpoint.class);
+            queue = endpoint;
+        }
+        QueueReference reference = endpoint.getQueueReference();
+        return reference != null && reference.hasConsumers();
     }
 
     /** The event of a finished exchange. */

@@ -1,7 +1,10 @@
 package io.camelllmproxy.health;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.console.DevConsole;
+import org.apache.camel.console.DevConsoleResolver;
 import org.apache.camel.impl.console.DefaultDevConsoleRegistry;
+import org.apache.camel.support.PluginHelper;
 
 import java.util.Set;
 
@@ -23,5 +26,24 @@ public class StandaloneDevConsoles extends DefaultDevConsoleRegistry {
     @Override
     public boolean register(DevConsole console) {
         return ALLOWED.contains(console.getId()) && super.register(console);
+    }
+
+    /**
+     * Looks each allowed console up by its id instead of Camel's scan, which lists every jar of the class path
+     * (twice during start-up) and makes every console only to refuse most of them: the same consoles, found
+     * without reading a hundred jar indexes before the first request can be served.
+     */
+    @Override
+    public void loadDevConsoles(boolean force) {
+        CamelContext context = getCamelContext();
+        DevConsoleResolver resolver = PluginHelper.getDevConsoleResolver(context);
+        for (String id : ALLOWED) {
+            if (getConsole(id).isEmpty()) {
+                DevConsole console = resolver.resolveDevConsole(id);
+                if (console != null) {
+                    register(console);
+                }
+            }
+        }
     }
 }

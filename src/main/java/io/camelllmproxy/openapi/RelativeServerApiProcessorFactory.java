@@ -12,15 +12,22 @@ import org.apache.camel.Processor;
 import org.apache.camel.openapi.OpenApiRestApiProcessorFactory;
 import org.apache.camel.spi.RestApiProcessorFactory;
 import org.apache.camel.spi.RestConfiguration;
-import org.apache.camel.support.processor.DelegateSyncProcessor;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.service.ServiceHelper;
 
 import java.util.Map;
 
 /**
- * camel-openapi-java's document, with one change the REST DSL cannot express: {@code servers} is the relative
- * {@code "/"}. Camel always writes {@code scheme://host} there, and the host it knows is the bind address
- * ({@code http://0.0.0.0}), which no client can call; a relative URL means "where this document was fetched",
- * which stays right behind proxies. Camel finds this factory in the registry before its own.
+ * camel-openapi-java's document, with two changes the REST DSL cannot express.
+ * <ul>
+ * <li>{@code servers} is the relative {@code "/"}. Camel always writes {@code scheme://host} there, and the host
+ * it knows is the bind address ({@code http://0.0.0.0}), which no client can call; a relative URL means "where
+ * this document was fetched", which stays right behind proxies.</li>
+ * <li>The document is built when it is first asked for, not when its route starts: Camel builds it as the route
+ * starts, and swagger's reflection over every schema class was the largest single cost of the gateway's start
+ * (a third of the route start-up, before the first request could be served).</li>
+ * </ul>
+ * Camel finds this factory in the registry before its own.
  */
 public class RelativeServerApiProcessorFactory implements RestApiProcessorFactory {
 
@@ -28,26 +35,65 @@ public class RelativeServerApiProcessorFactory implements RestApiProcessorFactor
 
     @Override
     public Processor createApiProcessor(CamelContext camelContext, String contextPath, RestConfiguration configuration,
-                                        Map<String, Object> parameters) throws Exception {
-        // a delegating processor, so Camel's own is initialised and started with the endpoint
-        return new DelegateSyncProcessor(camel.createApiProcessor(camelContext, contextPath, configuration, parameters)) {
-            @Override
-            public void process(Exchange exchange) throws Exception {
-                processor.process(exchange);
-                relativeServer(exchange.getMessage());
-            }
+                                        Map<String, Object> parameters) {
+        return new DocumentProcessor(() -> camel.createApiProcessor(camelContext, contextPath, configuration, parameters));
+    }
 
-            @Override
-            public boolean process(Exchange exchange, AsyncCallback callback) {
-                try {
-                    process(exchange);
-                } catch (Exception e) {
-                    exchange.setException(e);
-                }
-                callback.done(true);
-                return true;
+    /** How Camel's document processor is made, once, on the first request. */
+    @FunctionalInterface
+    interface ProcessorSource {
+        Processor create() throws Exception;
+    }
+
+    /** Serves the document through Camel's processor, made and started on the first request. */
+    static final class DocumentProcessor extends AsyncProcessorSupport {
+
+        private final ProcessorSource source;
+        private volatile Processor document;
+
+        DocumentProcessor(ProcessorSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public boolean process(Exchange exchange, AsyncCallback callback) {
+            try {
+                document().process(exchange);
+                relativeServer(exchange.getMessage());
+            } catch (Exception e) {
+                exchange.setException(e);
             }
-        };
+            callback.done(true);
+            return true;
+        }
+
+        /** Whether Camel's processor (and so the document) has been built; tests only. */
+        boolean isBuilt() {
+            return document != null;
+        }
+
+        private Processor document() throws Exception {
+            Processor built = document;
+            if (built == null) {
+                synchronized (this) {
+                    built = document;
+                    if (built == null) {
+                        built = source.create();
+                        // Camel's processor renders the document as it is initialised
+                        ServiceHelper.startService(built);
+                        document = built;
+                    }
+                }
+            }
+            return built;
+        }
+
+        @Override
+        protected void doStop() {
+            Processor built = document;
+            document = null;
+            ServiceHelper.stopService(built);
+        }
     }
 
     private static void relativeServer(Message message) throws Exception {

@@ -57,8 +57,9 @@ public final class RegistryDatabase {
                 .baselineVersion("0")
                 .load();
         MigrateResult result = flyway.migrate();
-        LOG.info("Registry schema at version {} ({} migrations applied now)",
-                flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
+        // the version from the migration's own result: asking flyway.info() would scan and read the history again
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        LOG.info("Registry schema at version {} ({} migrations applied now)", version == null ? "none" : version,
                 result.migrationsExecuted);
     }
 

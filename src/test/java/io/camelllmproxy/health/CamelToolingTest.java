@@ -5,6 +5,9 @@ import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.console.DevConsole;
+import org.apache.camel.console.DevConsoleRegistry;
+import org.apache.camel.impl.console.DefaultDevConsolesLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What Camel's tooling sees of the standalone app: every route as a JMX MBean under its id, the developer console
- * listing the routes (admin scope only, and without the consoles that would show a secret), and the gateway's
- * checks at {@code /observe/health}.
+ * What Camel's tooling sees of the standalone app with JMX turned on: every route as a JMX MBean under its id, the
+ * developer console listing the routes (admin scope only, and without the consoles that would show a secret), and
+ * the gateway's checks at {@code /observe/health}.
  */
 class CamelToolingTest {
 
@@ -37,7 +40,8 @@ class CamelToolingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayHarness.start("providers: []\n", Map.of());
+        // JMX is off by default (application.properties); this is the one setting that turns it on
+        gateway = GatewayHarness.start("providers: []\n", Map.of("camel.main.jmxEnabled", "true"));
     }
 
     @AfterAll
@@ -93,6 +97,17 @@ class CamelToolingTest {
         for (String secret : new String[] {GatewayHarness.SECRET, GatewayHarness.ADMIN_TOKEN}) {
             assertFalse(all.body().contains(secret), "every console together shows no secret");
         }
+    }
+
+    @Test
+    void theConsolesAreThoseCamelsScanWouldFindAndAllow() {
+        CamelContext context = gateway.camelContext();
+        Set<String> scanned = new DefaultDevConsolesLoader(context).loadDevConsoles().stream().map(DevConsole::getId)
+                .filter(StandaloneDevConsoles.ALLOWED::contains).collect(Collectors.toSet());
+        DevConsoleRegistry registry = context.getCamelContextExtension().getContextPlugin(DevConsoleRegistry.class);
+        Set<String> registered = registry.stream().map(DevConsole::getId).collect(Collectors.toSet());
+        assertTrue(scanned.contains("route") && scanned.contains("top"), scanned.toString());
+        assertEquals(scanned, registered);
     }
 
     @Test

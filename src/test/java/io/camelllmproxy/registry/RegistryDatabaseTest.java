@@ -2,13 +2,16 @@ package io.camelllmproxy.registry;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.camelllmproxy.support.ContextForgeSchema;
+import io.camelllmproxy.support.LogCapture;
 import io.camelllmproxy.support.TestDatabase;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -28,9 +31,14 @@ class RegistryDatabaseTest {
     @Test
     void createsTheContextForgeTablesAndIsIdempotent() throws Exception {
         TestDatabase db = TestDatabase.create();
-        try (HikariDataSource ds = RegistryDatabase.open(db.url(), db.user(), db.password(), 2)) {
+        try (HikariDataSource ds = RegistryDatabase.open(db.url(), db.user(), db.password(), 2);
+             LogCapture log = LogCapture.of(RegistryDatabase.class, Level.INFO)) {
             RegistryDatabase.migrate(ds, db.url());
             RegistryDatabase.migrate(ds, db.url());
+            // the version is the one the schema is at, whether this start migrated it or found it so
+            assertEquals(List.of("Registry schema at version 2 (2 migrations applied now)",
+                    "Registry schema at version 2 (0 migrations applied now)"),
+                    log.lines().stream().map(LogCapture.Line::message).toList());
             try (Connection c = ds.getConnection()) {
                 assertEquals(PROVIDER_COLUMNS, columns(c, "llm_providers"));
                 assertEquals(MODEL_COLUMNS, columns(c, "llm_models"));
