@@ -51,8 +51,6 @@ import io.camelllmproxy.upstream.stream.StreamHttpSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -65,7 +63,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway as a Camel route set: its default settings, everything the routes need before they start (the

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * past the {@link RequestBodyBudget} with a quick 503, and keeps a context per live request: the caller's
  * identity and who to tell when its client goes away. A request's slot is given back only when both its
  * response is over and the route working on it has finished, so a client that leaves cannot free capacity
- * that a worker thread and an upstream connection still use.
+ * that its route (a worker thread for a plain answer) and its upstream connection still use.
  * <p>
  * Body bytes are reserved while the body is received: its Content-Length, or the per-request limit when the
  * length is not declared (chunked). Once received, the reservation shrinks to the body's real size, and it

@@ -113,7 +113,13 @@ public final class GatewayWorkers {
                 }
             }
             request.executeBlocking(() -> {
-                target.createUoW(exchange);
+                try {
+                    target.createUoW(exchange);
+                } catch (Exception e) {
+                    request.execute(v -> fail(target, exchange, ctx, e));
+                    return null;
+                }
+                // the route reports every failure through the exchange: the callback is the one way out
                 target.getAsyncProcessor().process(exchange,
                         doneSync -> request.execute(v -> respond(target, exchange, ctx)));
                 return null;

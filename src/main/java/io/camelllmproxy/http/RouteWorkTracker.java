@@ -7,7 +7,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Tells {@link AdmissionControl} when a route starts and stops working on an HTTP request, so the
- * request's slot is held until its worker thread (and any upstream call it makes) is really done, not
+ * request's slot is held until its route (and any upstream call it makes) is really done, not
  * only until its client went away. It also puts the request's context on the exchange for the steps
  * that must react to the client leaving (the upstream call above all), and, since a route starts only
  * once the body is read, trues up the body budget to the body's real size.

@@ -14,7 +14,7 @@ import java.util.List;
  * when there is a burst, the end or a failure to take, so the splitter's {@code hasNext()}/{@code next()} only
  * read what is already here.
  * <p>
- * Back-pressure both ways: the provider is paused while more than {@link #MAX_QUEUED_BYTES} wait (the client
+ * Back-pressure both ways: the provider is paused while more than {@link #MAX_QUEUED_CHARS} characters wait (the client
  * reads slower than the model writes, or the route is behind), and resumed once the route took them; so what
  * waits is bounded by that plus one event the parser holds (at most {@code llm.stream.max-event-bytes}).
  * Events that arrive while the route is still writing the previous burst join into one burst: one exchange and
@@ -22,14 +22,14 @@ import java.util.List;
  */
 public final class PushedEvents implements Iterator<List<String>> {
 
-    /** Parsed event data waiting above this pauses the provider. */
-    static final int MAX_QUEUED_BYTES = 64 * 1024;
+    /** Characters of parsed event data waiting above which the provider is paused. */
+    static final int MAX_QUEUED_CHARS = 64 * 1024;
 
     private final StreamedBody body;
     private final StreamParser parser;
     private final ChunkSink sink;
     private List<String> queued = new ArrayList<>();
-    private int queuedBytes;
+    private int queuedChars;
     private boolean paused;
     private boolean ended;
     private RuntimeException failure;
@@ -68,7 +68,8 @@ public final class PushedEvents implements Iterator<List<String>> {
 
     @Override
     public synchronized boolean hasNext() {
-        // never reads ahead: the splitter asks right after taking a part, before relaying it
+        // never reads ahead: the splitter asks right after taking a part, before relaying it; so the first part, taken
+        // before any event arrived, may be empty (relayed as nothing)
         return !queued.isEmpty() || failure != null || !ended;
     }
 
@@ -85,7 +86,7 @@ public final class PushedEvents implements Iterator<List<String>> {
             }
             burst = queued;
             queued = new ArrayList<>();
-            queuedBytes = 0;
+            queuedChars = 0;
             resume = paused && !ended;
             paused = false;
         }
@@ -134,9 +135,9 @@ public final class PushedEvents implements Iterator<List<String>> {
             }
             queued.addAll(events);
             for (String event : events) {
-                queuedBytes += event.length();
+                queuedChars += event.length();
             }
-            pause = queuedBytes > MAX_QUEUED_BYTES && !paused;
+            pause = queuedChars > MAX_QUEUED_CHARS && !paused;
             paused |= pause;
         }
         if (pause) {

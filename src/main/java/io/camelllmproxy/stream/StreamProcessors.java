@@ -11,10 +11,10 @@ import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.WireTransformer;
+import io.camelllmproxy.upstream.StreamedBody;
 import io.camelllmproxy.upstream.UpstreamHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.camelllmproxy.upstream.StreamedBody;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -26,6 +26,7 @@ import org.apache.camel.support.DefaultExchange;
 
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -193,15 +194,15 @@ public final class StreamProcessors {
         }
     }
 
-    private java.util.Iterator<java.util.List<String>> reader(WireTransformer transformer, InputStream body) {
+    private Iterator<List<String>> reader(WireTransformer transformer, InputStream body) {
         return transformer.framing() == StreamFraming.NDJSON
                 ? new NdjsonLineReader(body, maxEventBytes) : new SseEventReader(body, maxEventBytes);
     }
 
     /** The split expression: the upstream body as an iterator of events, read as they arrive. */
-    public java.util.Iterator<java.util.List<String>> events(Exchange exchange) {
+    public Iterator<List<String>> events(Exchange exchange) {
         PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);
-        java.util.Iterator<java.util.List<String>> source;
+        Iterator<List<String>> source;
         if (pushed != null) {
             source = pushed;
         } else {
@@ -228,7 +229,7 @@ public final class StreamProcessors {
     public Processor relayEvent() {
         return exchange -> {
             try {
-                relay(exchange).onEvents(exchange.getMessage().getBody(java.util.List.class));
+                relay(exchange).onEvents(exchange.getMessage().getBody(List.class));
             } catch (Exception e) {
                 exchange.getVariable(EVENTS, AbandonableEvents.class).abandon();
                 PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);

@@ -121,7 +121,7 @@ public final class StreamSession implements ChunkSink {
         response.writeHead();
     }
 
-    /** Writes {@code data: payload} as one event, waiting while the client reads slower than the model writes. */
+    /** Writes {@code data: payload} as one event (on a worker thread, waiting while the client reads slower than the model writes). */
     public void sendData(String payload) throws IOException {
         sendAll(List.of(payload));
     }
@@ -211,6 +211,11 @@ public final class StreamSession implements ChunkSink {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
             timerId = -1;
+        }
+        // a stream that ended with its client's queue full must not be held for the stall timeout
+        if (stallTimerId >= 0) {
+            vertx.cancelTimer(stallTimerId);
+            stallTimerId = -1;
         }
     }
 

@@ -2,26 +2,26 @@ package io.camelllmproxy.stream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 
-/** What a failed read of a provider's streamed body is reported as, so the client's error names it as the blocking reader's would. */
+/**
+ * What a failed read of a provider's streamed body is reported as: the I/O failure the non-blocking client raised
+ * (a read timeout, a reset, a protocol break), unchecked as the blocking reader reports it, so the client's error
+ * event names it the same way whichever client read the stream.
+ */
 final class UpstreamReadFailure {
 
     private UpstreamReadFailure() {
     }
 
     static RuntimeException of(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return new UncheckedIOException(io);
+            }
+        }
         if (cause instanceof RuntimeException runtime && !cause.getClass().getName().startsWith("io.vertx")) {
             return runtime;
         }
-        if (cause instanceof IOException io) {
-            return new UncheckedIOException(io);
-        }
-        String name = cause.getClass().getSimpleName();
-        IOException io = name.contains("Timeout")
-                ? new SocketTimeoutException("the provider sent nothing within the read timeout")
-                : new IOException("the provider's connection failed mid-stream: " + cause.getMessage());
-        io.initCause(cause);
-        return new UncheckedIOException(io);
+        return new UncheckedIOException(new IOException("the provider's connection failed mid-stream", cause));
     }
 }

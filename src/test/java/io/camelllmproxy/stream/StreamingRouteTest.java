@@ -222,6 +222,7 @@ class StreamingRouteTest {
                 assertTrue(line != null, "stream " + i + " started");
             }
             // twenty streams are relaying now: no thread may be running (or blocked in) a gateway route for them
+            // (platform threads, as on JDK 17; on JDK 21+ the workers are virtual and not listed here)
             List<String> inRoutes = Thread.getAllStackTraces().entrySet().stream()
                     .filter(e -> e.getKey().getName().contains("llm-http-worker"))
                     // an idle worker waits in its pool; one that runs a route (or waits for a route to end) is in Camel's code

@@ -55,7 +55,7 @@ final class StreamCall {
         this.exchange = exchange;
         this.callback = callback;
         this.clients = clients;
-        this.pair = clients.of(context.owner());
+        this.pair = clients.of(context);
         this.context = context;
         this.options = options;
         this.body = body;
@@ -70,7 +70,20 @@ final class StreamCall {
             finish(new ClientGoneException());
             return;
         }
-        context.runOnContext(v -> attempt(pair.pooled(), true));
+        context.runOnContext(v -> guarded(() -> attempt(pair.pooled(), true)));
+    }
+
+    /**
+     * Runs a step of the call so that whatever it throws (a client closed by a stop, a bug) fails the call: Vert.x
+     * would swallow it, and the exchange, its client and its admission slot would wait for ever.
+     */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            abort(null);
+            finish(TransportFailures.beforeHead(e));
+        }
     }
 
     private void attempt(HttpClient client, boolean first) {
@@ -78,13 +91,13 @@ final class StreamCall {
             finish(new ClientGoneException());
             return;
         }
-        client.request(options).onComplete(ar -> {
+        client.request(options).onComplete(ar -> guarded(() -> {
             if (ar.failed()) {
                 failed(ar.cause(), false, StaleConnectionResend.NOT_WRITTEN, first);
             } else {
                 send(ar.result(), first);
             }
-        });
+        }));
     }
 
     private void send(HttpClientRequest request, boolean first) {
@@ -101,14 +114,14 @@ final class StreamCall {
         IdleWatch watch = new IdleWatch(context, settings.readTimeoutMillis(), () -> request.reset(0,
                 new SocketTimeoutException("the provider sent nothing for " + settings.readTimeoutMillis() + " ms")));
         watch.start();
-        request.response().onComplete(ar -> {
+        request.response().onComplete(ar -> guarded(() -> {
             if (ar.failed()) {
                 watch.stop();
                 failed(ar.cause(), reused, writtenAt.get(), first);
             } else {
                 head(request, ar.result(), watch);
             }
-        });
+        }));
         request.end(body).onSuccess(v -> writtenAt.set(System.nanoTime()));
     }
 

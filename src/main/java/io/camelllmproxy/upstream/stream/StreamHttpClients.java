@@ -1,5 +1,6 @@
 package io.camelllmproxy.upstream.stream;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -7,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.impl.ContextInternal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,9 +18,11 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The streaming clients, one pair per Vert.x instance: a request must be made with a client of the Vert.x that
- * owns the calling context, or Vert.x runs its handlers on a context of its own rather than on the client's event
- * loop. Of each pair, the pooled client carries every first attempt; the fresh one opens a new connection for each
+ * The streaming clients, one pair per event loop: a request must be made with a client of the Vert.x that owns
+ * the calling context, or Vert.x runs its handlers on a context of its own rather than on the client's event loop;
+ * and a pool shared by several loops hands a request a connection another loop made, whose every chunk (and every
+ * pause and resume) then crosses to the request's loop. With a client per loop, a stream's provider connection,
+ * its client's connection and the route relaying between them share one thread. Of each pair, the pooled client carries every first attempt; the fresh one opens a new connection for each
  * request and keeps none, so a resend after a provider's idle close ({@link StaleConnectionResend}) can never meet
  * another stale pooled connection.
  * <p>
@@ -27,12 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StreamHttpClients {
 
-    /** The two clients of one Vert.x instance. */
+    /** The two clients of one event loop. */
     record Clients(HttpClient pooled, HttpClient fresh) {
     }
 
     private final StreamHttpSettings settings;
-    private final Map<Vertx, Clients> clients = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Clients> clients = new ConcurrentHashMap<>();
     // connections that have carried a request: a failure on one of them may be a provider's idle close
     private final Map<HttpConnection, Boolean> used = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -40,9 +44,9 @@ final class StreamHttpClients {
         this.settings = settings;
     }
 
-    /** The clients of {@code vertx}, made on first use. */
-    Clients of(Vertx vertx) {
-        return clients.computeIfAbsent(vertx, this::create);
+    /** The clients for calls made on {@code context}'s event loop, made on first use. */
+    Clients of(ContextInternal context) {
+        return clients.computeIfAbsent(context.nettyEventLoop(), loop -> create(context.owner()));
     }
 
     /** Whether {@code connection} carried a request before this one; records that it now has. */

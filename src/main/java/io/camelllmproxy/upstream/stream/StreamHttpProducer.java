@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 final class StreamHttpProducer extends DefaultAsyncProducer {
 
     private final StreamHttpComponent component;
+    private volatile ContextInternal fallback;
 
     StreamHttpProducer(StreamHttpEndpoint endpoint, StreamHttpComponent component) {
         super(endpoint);
@@ -53,7 +54,13 @@ final class StreamHttpProducer extends DefaultAsyncProducer {
                                 exchange.setException(ar.cause());
                                 callback.done(false);
                             } else {
-                                call(exchange, callback, context, ar.result(), method, headers, body, request);
+                                try {
+                                    call(exchange, callback, context, ar.result(), method, headers, body, request);
+                                } catch (RuntimeException e) {
+                                    // thrown here it would be lost on the event loop, and the exchange never done
+                                    exchange.setException(e);
+                                    callback.done(false);
+                                }
                             }
                         });
             } else {
@@ -88,7 +95,13 @@ final class StreamHttpProducer extends DefaultAsyncProducer {
         if (!(vertx instanceof VertxInternal internal)) {
             throw new IllegalStateException("no Vert.x to call the provider with: the gateway's HTTP server has not started");
         }
-        return internal.getOrCreateContext();
+        // one context for every such call, so they share one event loop and its pooled connections
+        ContextInternal shared = fallback;
+        if (shared == null || shared.owner() != internal) {
+            shared = internal.createEventLoopContext();
+            fallback = shared;
+        }
+        return shared;
     }
 
     private static HttpMethod method(Object header) {
