@@ -42,21 +42,33 @@ public class UpstreamCredentials implements ExecChainHandler {
         return scheme.name() + " " + providerId;
     }
 
+    /** The scheme and current key a reference names. */
+    public record Resolved(CredentialScheme scheme, ProviderCredential credential) {
+    }
+
+    /**
+     * What {@code reference} names, read from {@code credentials} (a provider's key by its row id) as the request is
+     * sent; a provider removed since the request was prepared is a 503, and nothing goes out.
+     */
+    public static Resolved resolve(String reference, Function<String, ProviderCredential> credentials) {
+        int space = reference.indexOf(' ');
+        CredentialScheme scheme = CredentialScheme.valueOf(reference.substring(0, space));
+        ProviderCredential credential = credentials.apply(reference.substring(space + 1));
+        if (credential == null) {
+            throw new GatewayException(OpenAiError.of(503, OpenAiError.SERVER_ERROR, "provider_removed",
+                    "The model's provider was removed from the registry while the request was prepared; nothing was sent"));
+        }
+        return new Resolved(scheme, credential);
+    }
+
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         Header reference = request.getFirstHeader(REFERENCE);
         if (reference != null) {
             request.removeHeaders(REFERENCE);
-            String value = reference.getValue();
-            int space = value.indexOf(' ');
-            CredentialScheme scheme = CredentialScheme.valueOf(value.substring(0, space));
-            ProviderCredential credential = credentials.apply(value.substring(space + 1));
-            if (credential == null) {
-                throw new GatewayException(OpenAiError.of(503, OpenAiError.SERVER_ERROR, "provider_removed",
-                        "The model's provider was removed from the registry while the request was prepared; nothing was sent"));
-            }
-            scheme.apply(request, credential);
+            Resolved resolved = resolve(reference.getValue(), credentials);
+            resolved.scheme().apply(request, resolved.credential());
         }
         return chain.proceed(request, scope);
     }

@@ -1,8 +1,5 @@
 package io.camelllmproxy.upstream.stream;
 
-import io.camelllmproxy.error.GatewayException;
-import io.camelllmproxy.error.OpenAiError;
-import io.camelllmproxy.security.CredentialScheme;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.upstream.UpstreamCredentials;
 import io.vertx.core.MultiMap;
@@ -52,14 +49,8 @@ final class OutboundHeaders {
             }
         }
         if (reference != null) {
-            int space = reference.indexOf(' ');
-            CredentialScheme scheme = CredentialScheme.valueOf(reference.substring(0, space));
-            ProviderCredential credential = credentials.apply(reference.substring(space + 1));
-            if (credential == null) {
-                throw new GatewayException(OpenAiError.of(503, OpenAiError.SERVER_ERROR, "provider_removed",
-                        "The model's provider was removed from the registry while the request was prepared; nothing was sent"));
-            }
-            scheme.apply(headers, credential);
+            UpstreamCredentials.Resolved resolved = UpstreamCredentials.resolve(reference, credentials);
+            resolved.scheme().apply(headers, resolved.credential());
         }
         return headers;
     }
