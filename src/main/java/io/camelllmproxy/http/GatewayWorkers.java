@@ -1,5 +1,6 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.error.OpenAiError;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,6 +41,9 @@ import java.util.concurrent.ExecutorService;
  * through the consumer's own handler on the same threads.
  */
 public final class GatewayWorkers {
+
+    private static final OpenAiError RELOADING = OpenAiError.of(503, OpenAiError.SERVER_ERROR, "route_reloading",
+            "The route serving this request was being replaced (a live reload); send the request again");
 
     private final ExecutorService executor;
     private final MethodHandle handleRequest;
@@ -113,6 +117,13 @@ public final class GatewayWorkers {
                 }
             }
             request.executeBlocking(() -> {
+                if (!target.isRunAllowed() || target.isSuspended()) {
+                    // the route stopped while the request waited for a thread (a live reload swapping it): sent in, it
+                    // would wait for the stopped routes it calls, and hold up the reload that waits for it
+                    target.releaseExchange(exchange, false);
+                    request.execute(v -> AdmissionControl.reply(ctx, RELOADING, Map.of("Retry-After", "1")));
+                    return null;
+                }
                 try {
                     target.createUoW(exchange);
                 } catch (Exception e) {
