@@ -25,6 +25,8 @@ import io.camelllmproxy.http.CompletionResponder;
 import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.GatewayWorkers;
 import io.camelllmproxy.http.WorkerThreads;
+import io.camelllmproxy.failover.FailoverSteps;
+import io.camelllmproxy.failover.MemberHealth;
 import io.camelllmproxy.http.HealthResponder;
 import io.camelllmproxy.http.ModelListResponder;
 import io.camelllmproxy.http.ModelResolution;
@@ -62,6 +64,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.concurrent.ExecutorService;
 import java.time.Duration;
 
 /**
@@ -164,7 +167,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             registry.bind("llm-auth-gate", auth);
         }
         // a request holds one of these while a step blocks (a plain answer's provider call); an open stream holds none
-        GatewayWorkers workers = new GatewayWorkers(WorkerThreads.create(context, this, maxConcurrent));
+        ExecutorService workerThreads = WorkerThreads.create(context, this, maxConcurrent);
+        GatewayWorkers workers = new GatewayWorkers(workerThreads);
         RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers,
                 Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
@@ -187,7 +191,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
                 snapshotMaxAgeMillis(settings), credentialHealth);
         beans.put("llm-chat-request-reader", new ChatRequestReader(admission));
-        beans.put("llm-model-resolution", new ModelResolution(resolver));
+        // model groups: the members' shared health, and Retry-After waits that hold no thread (one timer thread)
+        FailoverSteps failover = new FailoverSteps(new MemberHealth(),
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads);
+        beans.put("llm-model-resolution", new ModelResolution(resolver, failover));
+        beans.put("llm-attempt-choose", failover.choose());
+        beans.put("llm-attempt-wait", failover.await());
+        beans.put("llm-attempt-succeeded", failover.succeeded());
+        beans.put("llm-attempt-failed", failover.failed());
         beans.put("llm-model-list-responder", new ModelListResponder(resolver));
         beans.put("llm-model-retrieve-responder", new ModelRetrieveResponder(resolver));
         beans.put("llm-upstream-request-builder", new UpstreamRequestBuilder());
@@ -204,6 +215,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
                 settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
         beans.put("llm-stream-start", streams.start());
+        beans.put("llm-stream-attach", streams.attach());
+        beans.put("llm-stream-first-event", streams.firstEvent());
         beans.put("llm-stream-open", streams.open());
         beans.put("llm-stream-events", streams);
         beans.put("llm-stream-relay-event", streams.relayEvent());

@@ -45,6 +45,7 @@ public class CompletionResponder implements Processor {
         Map<String, String> relayed = UpstreamHeaders.relayed(message, target.credential());
         message.removeHeaders("*");
         relayed.forEach(message::setHeader);
+        AttemptHeaders.of(exchange).forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         message.setBody(body);

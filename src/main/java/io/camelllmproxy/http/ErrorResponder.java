@@ -51,6 +51,7 @@ public class ErrorResponder implements Processor {
         }
         message.removeHeaders("*");
         error.headers().forEach(message::setHeader);
+        AttemptHeaders.of(exchange).forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(error.toBytes());

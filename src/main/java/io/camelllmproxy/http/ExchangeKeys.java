@@ -21,6 +21,10 @@ public final class ExchangeKeys {
     public static final String CLIENT_RESPONSE = "clientResponse";
     /** The caller's {@code ApiKeyIdentity}, when authentication is on. */
     public static final String IDENTITY = "apiKeyIdentity";
+    /** The {@code Attempts} of a request for a model group or a model that may be retried; absent otherwise. */
+    public static final String ATTEMPTS = "attempts";
+    /** The route that makes one provider call for the request ({@code direct:llm-upstream-call} or a stream's). */
+    public static final String UPSTREAM_ROUTE = "upstreamRoute";
     /** The {@code StreamSession} of a streaming request. */
     public static final String STREAM_SESSION = "streamSession";
 

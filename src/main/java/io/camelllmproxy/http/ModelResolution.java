@@ -1,23 +1,37 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.failover.FailoverSteps;
+import io.camelllmproxy.registry.ModelGroup;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.ModelTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-/** Enriches the exchange with the model and provider rows the requested name resolves to. */
+/**
+ * Enriches the exchange with the model and provider rows the requested name resolves to. A model group's name
+ * resolves to its attempts instead: the failover loop picks the member (and so the rows) call by call.
+ */
 public class ModelResolution implements Processor {
 
     private final ModelResolver resolver;
+    private final FailoverSteps failover;
 
-    public ModelResolution(ModelResolver resolver) {
+    public ModelResolution(ModelResolver resolver, FailoverSteps failover) {
         this.resolver = resolver;
+        this.failover = failover;
     }
 
     @Override
     public void process(Exchange exchange) {
-        ModelTarget target = resolver.resolve(exchange.getVariable(ExchangeKeys.MODEL_NAME, String.class));
+        String name = exchange.getVariable(ExchangeKeys.MODEL_NAME, String.class);
+        ModelGroup group = resolver.group(name);
+        if (group != null) {
+            failover.planGroup(exchange, group);
+            return;
+        }
+        ModelTarget target = resolver.resolve(name);
         exchange.setVariable(ExchangeKeys.TARGET, target);
         exchange.setVariable(ExchangeKeys.WIRE_SCHEMA, target.wireSchema().id());
+        failover.planModel(exchange, target);
     }
 }

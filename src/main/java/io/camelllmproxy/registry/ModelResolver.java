@@ -72,6 +72,11 @@ public class ModelResolver {
         return index().credential(providerId);
     }
 
+    /** The group called {@code name}, or null (stub until the groups snapshot lands). */
+    public ModelGroup group(String name) {
+        return null;
+    }
+
     public ModelTarget resolve(String name) {
         ModelTarget target = matchOne(name);
         if (target.credentialError() != null) {

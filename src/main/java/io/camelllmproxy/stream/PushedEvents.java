@@ -61,6 +61,11 @@ public final class PushedEvents implements Iterator<List<String>> {
         return true;
     }
 
+    /** The failure that ended the provider's stream before it sent any event, else null (events or no failure yet). */
+    public synchronized RuntimeException failureBeforeEvents() {
+        return queued.isEmpty() && failure != null ? failure : null;
+    }
+
     /** Wakes a waiting route when the client left or can take more. */
     public void poke() {
         wake();

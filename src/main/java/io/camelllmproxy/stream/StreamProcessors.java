@@ -6,7 +6,9 @@ import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.auth.TokenCharge;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.failover.Attempts;
 import io.camelllmproxy.http.AdmissionControl;
+import io.camelllmproxy.http.AttemptHeaders;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.StreamFraming;
@@ -27,7 +29,9 @@ import org.apache.camel.support.DefaultExchange;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -78,7 +82,11 @@ public final class StreamProcessors {
         };
     }
 
-    public Processor open() {
+    /**
+     * Takes the provider's accepted stream: checks its framing (a failure here is still an ordinary HTTP error, or
+     * a failover) and starts parsing it; events wait until the head is out ({@link #open()}).
+     */
+    public Processor attach() {
         return exchange -> {
             StreamSession session = session(exchange);
             Message message = exchange.getMessage();
@@ -88,11 +96,7 @@ public final class StreamProcessors {
             } else {
                 session.attachUpstream(message.getBody(InputStream.class));
             }
-            // thrown before the head is out, so the client gets an ordinary 502 in the OpenAI shape
             requireFraming(exchange);
-            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-            session.commit(UpstreamHeaders.relayed(message, target.credential()));
-            exchange.setVariable(RELAY, relayTo(session, exchange));
             if (streamed != null) {
                 WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
                 PushedEvents pushed = new PushedEvents(streamed, parser(transformer), session);
@@ -100,6 +104,41 @@ public final class StreamProcessors {
                 exchange.setVariable(PUSHED, pushed);
                 pushed.start();
             }
+        };
+    }
+
+    /**
+     * For a model group's stream: waits, without a thread, for the member's first event, so that a member that
+     * accepted the stream and stays silent (or breaks) can still be left. The wait ends at that event, at a failure,
+     * at the first heartbeat (which sends the head: from then on there is no failover) or at the group's
+     * {@code first_token_timeout_ms}, which fails the member over while the head is not out. Other streams go on at once.
+     */
+    public AsyncProcessor firstEvent() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                Attempts attempts = exchange.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
+                PushedEvents pushed = exchange.getVariable(PUSHED, PushedEvents.class);
+                if (attempts == null || pushed == null) {
+                    callback.done(true);
+                    return true;
+                }
+                StreamSession session = session(exchange);
+                session.headHeaders(attempts::headers);
+                return new FirstEventWait(exchange, callback, pushed, session, attempts.firstTokenTimeoutMs()).start();
+            }
+        };
+    }
+
+    /** Sends the SSE head (the provider's relayed headers, a group's x-llm-*) and readies the relay. */
+    public Processor open() {
+        return exchange -> {
+            StreamSession session = session(exchange);
+            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+            Map<String, String> headers = new LinkedHashMap<>(UpstreamHeaders.relayed(exchange.getMessage(), target.credential()));
+            headers.putAll(AttemptHeaders.of(exchange));
+            session.commit(headers);
+            exchange.setVariable(RELAY, relayTo(session, exchange));
         };
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One streaming response: the client's Vert.x response, the upstream body being relayed, and the
@@ -39,6 +40,7 @@ public final class StreamSession implements ChunkSink {
     private volatile boolean clientGone;
     private volatile Runnable upstreamAbort = () -> { };
     private volatile Runnable onChange = () -> { };
+    private volatile Supplier<Map<String, String>> headHeaders = Map::of;
     private boolean backlogged;
     private long stallTimerId = -1;
     private boolean committed;
@@ -97,6 +99,11 @@ public final class StreamSession implements ChunkSink {
     /** {@code listener} runs when the client leaves or can take more after a full write queue (on the event loop). */
     public void onChange(Runnable listener) {
         this.onChange = listener;
+    }
+
+    /** Headers of a head the heartbeat sends before the provider's first event (a model group's x-llm-*). */
+    public void headHeaders(Supplier<Map<String, String>> headers) {
+        this.headHeaders = headers;
     }
 
     /** False while the client's write queue is full after a write on the event loop; true once it left. */
@@ -296,7 +303,7 @@ public final class StreamSession implements ChunkSink {
             return;
         }
         if (!committed) {
-            commit(Map.of());
+            commit(headHeaders.get());
         }
         response.write(Buffer.buffer(KEEP_ALIVE));
         lastWriteNanos = System.nanoTime();

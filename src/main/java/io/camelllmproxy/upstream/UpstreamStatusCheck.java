@@ -1,6 +1,6 @@
 package io.camelllmproxy.upstream;
 
-import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.failover.RetryAfter;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
@@ -12,6 +12,7 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 
 /**
  * Turns an upstream answer other than 2xx into the client's error: same status, the upstream's message
@@ -41,7 +42,7 @@ public class UpstreamStatusCheck implements Processor {
         }
         error = new OpenAiError(error.status(), error.type(), error.code(), error.param(), error.message(),
                 UpstreamHeaders.relayed(message, target.credential()));
-        throw new GatewayException(error);
+        throw new ProviderStatusException(error, status, RetryAfter.millis(message, Instant.now()));
     }
 
     static byte[] readBounded(InputStream in) throws IOException {
