@@ -72,6 +72,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final List<Long> sentAtNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Reply reply = new Json(200, "{}", Map.of());
+    /** Replies for the next requests, one each, before {@link #reply} answers the rest. */
+    private final java.util.Queue<Reply> once = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Open connections, each with the number of its requests not yet answered. */
     private final Map<io.vertx.core.http.HttpConnection, java.util.concurrent.atomic.AtomicInteger> open =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -111,6 +113,17 @@ public final class FakeUpstream implements AutoCloseable {
         streamCutByGateway = new CountDownLatch(1);
         streamFinished = new CountDownLatch(1);
         this.reply = next;
+        once.clear();
+    }
+
+    /** Answers the next request with {@code next} (queued behind earlier ones), then goes back to the standing reply. */
+    public void replyOnce(Reply next) {
+        once.add(next);
+    }
+
+    /** Requests received so far and not taken. */
+    public int receivedCount() {
+        return received.size();
     }
 
     public void replyJson(int status, String body) {
@@ -192,7 +205,8 @@ public final class FakeUpstream implements AutoCloseable {
         request.body().onSuccess(body -> {
             received.add(new Received(request.method().name(), request.path(), request.query(),
                     MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString()));
-            Reply current = reply;
+            Reply queued = once.poll();
+            Reply current = queued != null ? queued : reply;
             HttpServerResponse response = request.response();
             if (current instanceof Json json) {
                 response.setStatusCode(json.status()).putHeader("Content-Type", "application/json");
