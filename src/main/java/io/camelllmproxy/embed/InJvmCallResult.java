@@ -2,6 +2,7 @@ package io.camelllmproxy.embed;
 
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.failover.Attempts;
 import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.http.ErrorResponder;
 import io.camelllmproxy.http.ExchangeKeys;
@@ -23,6 +24,10 @@ public class InJvmCallResult implements AggregationStrategy {
 
     /** Header with the HTTP status the call would have had (200 when it did not fail). */
     public static final String STATUS = "LlmStatus";
+    /** Header with the provider calls a model group's answer took (as x-llm-attempts); absent for a plain model. */
+    public static final String ATTEMPTS = "LlmAttempts";
+    /** Header with the group member that answered, {@code provider/model_id} (as x-llm-deployment). */
+    public static final String DEPLOYMENT = "LlmDeployment";
     /** The entry route's id: an exchange that starts there comes from a ProducerTemplate, not a route. */
     static final String ENTRY_ROUTE = "llm-chat-completions";
 
@@ -56,6 +61,11 @@ public class InJvmCallResult implements AggregationStrategy {
             message.setBody(call.getMessage().getBody(String.class));
         }
         message.setHeader(STATUS, 200);
+        Attempts attempts = call.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
+        if (attempts != null) {
+            message.setHeader(ATTEMPTS, attempts.calls());
+            message.setHeader(DEPLOYMENT, attempts.deployment() == null ? null : attempts.deployment().deployment());
+        }
         return caller;
     }
 

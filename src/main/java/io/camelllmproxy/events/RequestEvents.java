@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelllmproxy.auth.ApiKeyIdentity;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.failover.Attempts;
 import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -112,6 +114,11 @@ public class RequestEvents implements Processor {
         event.put(RequestFinished.LATENCY_MS, (finishedNanos - startedNanos) / 1_000_000);
         long firstChunk = session == null ? 0 : session.firstChunkNanos();
         event.put(RequestFinished.TIME_TO_FIRST_TOKEN_MS, firstChunk == 0 ? null : (firstChunk - startedNanos) / 1_000_000);
+        Attempts attempts = exchange.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
+        event.put(RequestFinished.ATTEMPTS, attempts == null ? null : attempts.calls());
+        event.put(RequestFinished.DEPLOYMENT, attempts == null || attempts.deployment() == null ? null
+                : attempts.deployment().deployment());
+        event.put(RequestFinished.MEMBERS_LEFT, attempts == null ? List.of() : attempts.left());
         return event;
     }
 

@@ -45,6 +45,13 @@ public final class RequestFinished {
     /** Streams: milliseconds until the first chunk was written to the client; null otherwise or if none was. */
     public static final String TIME_TO_FIRST_TOKEN_MS = "time_to_first_token_ms";
 
+    /** Provider calls made for a model group (or a retried model), as {@code x-llm-attempts}; null for one plain call. */
+    public static final String ATTEMPTS = "attempts";
+    /** {@code provider/model_id} of the group member whose answer the client got; null when none answered or no group. */
+    public static final String DEPLOYMENT = "deployment";
+    /** "provider/model_id: why" for each member a call failed on and that was left; empty without failover. */
+    public static final String MEMBERS_LEFT = "members_left";
+
     /** The value of {@link #EVENT}. */
     public static final String EVENT_NAME = "llm.request.finished";
 

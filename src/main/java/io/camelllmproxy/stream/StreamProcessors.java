@@ -77,6 +77,11 @@ public final class StreamProcessors {
             if (!admission.onClientGone(response, session::clientGone)) {
                 session.clientGone();
             }
+            Attempts attempts = exchange.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
+            if (attempts != null) {
+                // a head the heartbeat sends before any member's first event still says who answers
+                session.headHeaders(attempts::headers);
+            }
             session.startHeartbeat();
             exchange.setVariable(ExchangeKeys.STREAM_SESSION, session);
         };
@@ -123,9 +128,7 @@ public final class StreamProcessors {
                     callback.done(true);
                     return true;
                 }
-                StreamSession session = session(exchange);
-                session.headHeaders(attempts::headers);
-                return new FirstEventWait(exchange, callback, pushed, session, attempts.firstTokenTimeoutMs()).start();
+                return new FirstEventWait(exchange, callback, pushed, session(exchange), attempts.firstTokenTimeoutMs()).start();
             }
         };
     }

@@ -59,6 +59,7 @@ public final class BenchClient {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), args[4], Path.of(args[5]));
+            case "group-latency" -> groupLatency(args[1], Integer.parseInt(args[2]), args[3], Path.of(args[4]));
             case "stream-pair" -> streamPair(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], args[6],
                     Path.of(args[7]));
             case "first-burst" -> firstBurst(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], Path.of(args[6]));
@@ -66,7 +67,7 @@ public final class BenchClient {
             case "stream-run" -> streamRun(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], args[6], args[7],
                     Path.of(args[8]));
             case "soak" -> soak(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
-            default -> throw new IllegalArgumentException("latency | stream-pair | first-burst | fresh | stream-run | soak");
+            default -> throw new IllegalArgumentException("latency | group-latency | stream-pair | first-burst | fresh | stream-run | soak");
         }
         VERTX.close();
         System.exit(0);
@@ -95,6 +96,34 @@ public final class BenchClient {
         result(String.format(Locale.ROOT, "{\"scenario\":\"latency\",\"n\":%d,\"direct_p50\":%.3f,\"direct_p99\":%.3f,"
                         + "\"gateway_p50\":%.3f,\"gateway_p99\":%.3f,\"added_p50\":%.3f,\"added_p99\":%.3f}",
                 n, ms(d, 50), ms(d, 99), ms(g, 50), ms(g, 99), ms(g, 50) - ms(d, 50), ms(g, 99) - ms(d, 99)));
+    }
+
+    /**
+     * What a model group costs when its first member answers: a plain model ({@code instant}) and a group whose first
+     * member is that model ({@code instant-group}) through the gateway, alternating, at concurrency 1.
+     */
+    static void groupLatency(String gateway, int n, String key, Path out) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        HttpRequest plain = post(gateway, "{\"model\":\"instant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
+        HttpRequest group = post(gateway, "{\"model\":\"instant-group\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
+        for (int i = 0; i < Math.min(3000, n); i++) {
+            client.send(plain, HttpResponse.BodyHandlers.ofByteArray());
+            client.send(group, HttpResponse.BodyHandlers.ofByteArray());
+        }
+        long[] p = new long[n];
+        long[] g = new long[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = timed(client, plain);
+            g[i] = timed(client, group);
+        }
+        write(out.resolve("group-latency-plain.csv"), p);
+        write(out.resolve("group-latency-group.csv"), g);
+        Arrays.sort(p);
+        Arrays.sort(g);
+        result(String.format(Locale.ROOT, "{\"scenario\":\"group-latency\",\"n\":%d,\"plain_p50\":%.3f,\"plain_p99\":%.3f,"
+                        + "\"group_p50\":%.3f,\"group_p99\":%.3f,\"added_p50\":%.3f,\"added_p99\":%.3f}",
+                n, ms(p, 50), ms(p, 99), ms(g, 50), ms(g, 99), ms(g, 50) - ms(p, 50), ms(g, 99) - ms(p, 99)));
     }
 
     /**

@@ -163,6 +163,15 @@ public final class BenchReport {
             row(what + ": latency p50 (ms)", latency.get("direct_p50"), latency.get("gateway_p50"), signed(p50), "added <= 0.3 ms", p50 <= 0.3);
             row(what + ": latency p99 (ms)", latency.get("direct_p99"), latency.get("gateway_p99"), signed(p99), "added <= 2 ms", p99 <= 2);
         }
+        JsonNode group = results.get("group-latency");
+        if (group != null) {
+            String what = "model group whose first member answers, c=1" + count("latency", group.get("n").asInt());
+            double p50 = group.get("added_p50").asDouble();
+            row(what + ": latency p50 (ms), plain model / group", group.get("plain_p50"), group.get("group_p50"), signed(p50),
+                    "added <= 0.1 ms", p50 <= 0.1);
+            row(what + ": latency p99 (ms), plain model / group", group.get("plain_p99"), group.get("group_p99"),
+                    signed(group.get("added_p99").asDouble()), "", null);
+        }
         direct = results.get("throughput:direct");
         gateway = results.get("throughput:gateway");
         if (direct != null && gateway != null) {
