@@ -50,7 +50,10 @@ public final class Attempts {
 
     /** A request for {@code group}, its members in the order the group's strategy gives now. */
     public static Attempts forGroup(ModelGroup group, MemberHealth health) {
-        List<GroupMember> order = MemberOrder.of(group.strategy(), group.servableMembers(),
+        List<GroupMember> servable = group.servableMembers();
+        // a member whose stored key does not decrypt cannot be called; it answers (500) only when it is all there is
+        List<GroupMember> callable = servable.stream().filter(m -> m.target().credentialError() == null).toList();
+        List<GroupMember> order = MemberOrder.of(group.strategy(), callable.isEmpty() ? servable : callable,
                 m -> health.inFlight(m.modelRowId()));
         return new Attempts(group.name(), order, group.retry(), group.cooldown(), group.firstTokenTimeoutMs());
     }

@@ -3,6 +3,7 @@ package io.camelllmproxy.failover;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ExchangeKeys;
+import io.camelllmproxy.http.RequestBodyRelease;
 import io.camelllmproxy.registry.GroupMember;
 import io.camelllmproxy.registry.ModelGroup;
 import io.camelllmproxy.registry.ModelTarget;
@@ -125,7 +126,10 @@ public final class FailoverSteps {
 
     /** After the member's answer was accepted (a 2xx head; a stream's first event): the loop ends. */
     public Processor succeeded() {
-        return exchange -> attempts(exchange).succeeded(health);
+        return exchange -> {
+            attempts(exchange).succeeded(health);
+            RequestBodyRelease.release(exchange);
+        };
     }
 
     /**

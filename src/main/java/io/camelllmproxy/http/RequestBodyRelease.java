@@ -18,6 +18,15 @@ public class RequestBodyRelease implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (exchange.getVariable(ExchangeKeys.ATTEMPTS) != null) {
+            // another member may still need the body: the failover loop releases it once a member answered
+            return;
+        }
+        release(exchange);
+    }
+
+    /** Drops the body's copies and gives its budget back. */
+    public static void release(Exchange exchange) {
         exchange.removeVariable(ExchangeKeys.UPSTREAM_REQUEST);
         ObjectNode request = exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class);
         if (request != null) {

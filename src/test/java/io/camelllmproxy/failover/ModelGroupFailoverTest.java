@@ -145,7 +145,8 @@ class ModelGroupFailoverTest {
             assertEquals("2", header(response, "x-llm-attempts"));
             assertEquals("two/m", header(response, "x-llm-deployment"));
             assertEquals("m", Json.MAPPER.readTree(first.take().body()).get("model").asText());
-            second.take();
+            JsonNode sent = Json.MAPPER.readTree(second.take().body());
+            assertEquals("hi", sent.at("/messages/0/content").asText(), "the second member gets the whole request");
         }
     }
 

@@ -78,7 +78,8 @@ class StreamFailoverTest {
         assertEquals("good0", Json.MAPPER.readTree(data.get(0)).at("/choices/0/delta/content").asText());
         assertEquals("[DONE]", data.get(3));
         flaky.take();
-        good.take();
+        assertEquals("hi", Json.MAPPER.readTree(good.take().body()).at("/messages/0/content").asText(),
+                "the second member gets the whole request");
     }
 
     @Test
