@@ -184,6 +184,9 @@ public class GroupAdmin {
 
     /** A check of the object under {@code field}, or null when it is null (defaults) or not an object (a problem). */
     private static FieldCheck nested(FieldCheck check, ObjectNode body, String field, Set<String> keys) {
+        if (body.get(field).isNull()) {
+            return null;
+        }
         ObjectNode value = check.object(field);
         return value == null ? null : new FieldCheck(value, keys);
     }
