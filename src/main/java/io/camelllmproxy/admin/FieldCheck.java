@@ -210,6 +210,24 @@ final class FieldCheck {
         return value.asInt();
     }
 
+    /** A whole number from {@code min} up (times in milliseconds, say); null when absent or null. */
+    Long wholeNumber(String field, long min) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min) {
+            problems.putIfAbsent(field, "must be a whole number from " + min + " to " + Long.MAX_VALUE);
+            return null;
+        }
+        return value.asLong();
+    }
+
+    /** Takes the problems of {@code inner}, a check of the object under {@code prefix}, naming each as {@code prefix.field}. */
+    void include(String prefix, FieldCheck inner) {
+        inner.problems.forEach((field, message) -> problems.putIfAbsent(prefix + "." + field, message));
+    }
+
     Double number(String field, double min, double max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

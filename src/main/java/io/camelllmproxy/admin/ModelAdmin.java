@@ -53,6 +53,7 @@ public class ModelAdmin {
             if (db.one("SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?", providerId, columns.get("model_id")) != null) {
                 throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
             }
+            refuseGroupName(columns);
             columns.put("id", id);
             for (String flag : FLAGS) {
                 columns.putIfAbsent(flag, !flag.equals("supports_function_calling") && !flag.equals("supports_vision")
@@ -109,6 +110,7 @@ public class ModelAdmin {
                     stored.get("provider_id"), modelId, id) != null) {
                 throw AdminIo.conflict("model_id", "The provider already has a model '" + modelId + "'");
             }
+            refuseGroupName(columns);
             if (!columns.isEmpty()) {
                 db.updateById("llm_models", columns, id);
                 changed[0] = true;
@@ -164,6 +166,19 @@ public class ModelAdmin {
         }
         out.put("count", items.size());
         AdminIo.reply(exchange, 200, out);
+    }
+
+    /**
+     * The 409 for a {@code model_id} or alias that is a model group's name: the group would win the name (groups
+     * are looked up first), so the model could never be reached by it.
+     */
+    private void refuseGroupName(Map<String, Object> columns) {
+        for (String field : List.of("model_id", "model_alias")) {
+            Object name = columns.get(field);
+            if (name != null && db.one("SELECT id FROM llm_model_groups WHERE name = ?", name) != null) {
+                throw AdminIo.conflict(field, "'" + name + "' is the name of a model group; a model id or alias must not be one");
+            }
+        }
     }
 
     /**

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.registry.ProviderTypes;
 import io.camelllmproxy.registry.RegistryDatabase;
+import io.camelllmproxy.registry.RetryConfig;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +28,8 @@ import java.util.UUID;
  * back masked. Every write is committed, then the in-memory registry reloaded, before the answer.
  */
 public class ProviderAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderAdmin.class);
 
     private static final Set<String> FIELDS = Set.of("name", "description", "provider_type", "api_key", "api_base",
             "api_version", "config", "default_model", "default_temperature", "default_max_tokens", "enabled", "plugin_ids");
@@ -133,15 +139,28 @@ public class ProviderAdmin {
 
     public void delete(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
+        List<String> groups = new ArrayList<>();
+        String[] name = new String[1];
         // one transaction: a provider never survives without its models, nor models without their provider
         db.inTransaction(() -> {
             // locked first, as model writes lock it: a model cannot be added while its provider goes
-            if (db.one("SELECT id FROM llm_providers WHERE id = ? FOR UPDATE", id) == null) {
+            Map<String, Object> row = db.one("SELECT name FROM llm_providers WHERE id = ? FOR UPDATE", id);
+            if (row == null) {
                 throw AdminIo.notFound("provider", id);
+            }
+            name[0] = str(row.get("name"));
+            // the members go with the models (ON DELETE CASCADE); the groups that lose one are named in the log
+            for (Map<String, Object> group : db.query("SELECT DISTINCT g.name FROM llm_model_groups g"
+                    + " JOIN llm_model_group_members gm ON gm.group_id = g.id JOIN llm_models m ON m.id = gm.model_row_id"
+                    + " WHERE m.provider_id = ? ORDER BY g.name", id)) {
+                groups.add(str(group.get("name")));
             }
             db.update("DELETE FROM llm_models WHERE provider_id = ?", id);
             db.update("DELETE FROM llm_providers WHERE id = ?", id);
         });
+        if (!groups.isEmpty()) {
+            LOG.info("Provider '{}' deleted; model groups that lost a member: {}", name[0], String.join(", ", groups));
+        }
         reload.run();
         AdminIo.noContent(exchange);
     }
@@ -220,6 +239,9 @@ public class ProviderAdmin {
             config = Json.MAPPER.createObjectNode();
         }
         String key = check.secret("api_key");
+        // the failover steps read config.retry for the provider's plain models: a bad value is refused here
+        RetryConfig.problems(config).forEach((field, problem) ->
+                check.problem("config.retry" + (field.isEmpty() ? "" : "." + field), problem));
         azureNames(check, create ? null : stored, config);
         // only a change to Azure is checked here; an Azure provider's bad rows are refused at request time
         if (!create && "azure_openai".equals(check.peekText("provider_type"))

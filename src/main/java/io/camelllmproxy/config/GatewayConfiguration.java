@@ -1,6 +1,7 @@
 package io.camelllmproxy.config;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.camelllmproxy.admin.GroupAdmin;
 import io.camelllmproxy.admin.KeyAdmin;
 import io.camelllmproxy.admin.ModelAdmin;
 import io.camelllmproxy.admin.ProviderAdmin;
@@ -231,6 +232,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("llm.upstream.connect-timeout-ms", 10_000)));
         beans.put("llm-provider-admin", new ProviderAdmin(dataSource, cipher, addresses, reload, health));
         beans.put("llm-model-admin", new ModelAdmin(dataSource, reload));
+        beans.put("llm-group-admin", new GroupAdmin(dataSource, reload));
         beans.put("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
 
         loadRoutes(context, settings.required("llm.routes.location"));

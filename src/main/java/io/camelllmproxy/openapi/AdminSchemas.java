@@ -200,6 +200,85 @@ public final class AdminSchemas {
         public Integer count;
     }
 
+    @Schema(name = "ModelGroupMember", requiredProperties = {"provider", "model_id"},
+            description = "A registry model named by its provider's name and its model_id")
+    public static class ModelGroupMember {
+        @Schema(minLength = 1, maxLength = 255, description = "The provider's name")
+        public String provider;
+        @Schema(minLength = 1, maxLength = 255)
+        public String model_id;
+        @Schema(minimum = "1", description = "Share of requests under the weighted strategy; default 1")
+        public Integer weight;
+    }
+
+    @Schema(name = "ModelGroupRetry", description = "Replaced whole; a key left out or null gets its default")
+    public static class ModelGroupRetry {
+        @Schema(nullable = true, minimum = "1", description = "Provider calls for one request, across members; default: one per member")
+        public Integer attempts;
+        @Schema(nullable = true, minimum = "0", description = "Longest Retry-After the gateway waits for; default 10000")
+        public Long max_wait_ms;
+    }
+
+    @Schema(name = "ModelGroupCooldown", description = "Replaced whole; a key left out or null gets its default")
+    public static class ModelGroupCooldown {
+        @Schema(nullable = true, minimum = "1", description = "Consecutive failures that take a member out; default 3")
+        public Integer failures;
+        @Schema(nullable = true, minimum = "0", description = "How long it stays out; default 30")
+        public Integer seconds;
+    }
+
+    @Schema(name = "ModelGroupUpdate", description = "Fields to change; members, when sent, replace the group's members")
+    public static class ModelGroupUpdate {
+        @Schema(minLength = 1, maxLength = 255, description = "What clients send as model; unique, and not a model's id or alias")
+        public String name;
+        @Schema(allowableValues = {"fallback", "weighted", "least-busy"}, description = "Default fallback")
+        public String strategy;
+        @Schema(description = "1 to 64 members, in fallback order")
+        public List<ModelGroupMember> members;
+        @Schema(nullable = true)
+        public ModelGroupRetry retry;
+        @Schema(nullable = true)
+        public ModelGroupCooldown cooldown;
+        @Schema(nullable = true, minimum = "1", description = "A stream silent this long before its first event fails over;"
+                + " default: the provider read timeout")
+        public Long first_token_timeout_ms;
+    }
+
+    @Schema(name = "ModelGroupCreate", requiredProperties = {"name", "members"})
+    public static class ModelGroupCreate extends ModelGroupUpdate {
+    }
+
+    @Schema(name = "ModelGroupMemberView", description = "A member as answered, with its model's row id and whether it is served")
+    public static class ModelGroupMemberView extends ModelGroupMember {
+        public String model_row_id;
+        @Schema(description = "Its model and provider are both enabled")
+        public Boolean enabled;
+    }
+
+    @Schema(name = "ModelGroup", description = "A model group as answered, with the defaults applied where none is set")
+    public static class ModelGroup {
+        public String id;
+        public String name;
+        public String strategy;
+        public List<ModelGroupMemberView> members;
+        public ModelGroupRetry retry;
+        public ModelGroupCooldown cooldown;
+        @Schema(nullable = true)
+        public Long first_token_timeout_ms;
+        @Schema(nullable = true, format = "date-time")
+        public String created_at;
+        @Schema(nullable = true, format = "date-time")
+        public String updated_at;
+    }
+
+    @Schema(name = "ModelGroupPage")
+    public static class ModelGroupPage {
+        public List<ModelGroup> groups;
+        public Long total;
+        public Integer page;
+        public Integer page_size;
+    }
+
     @Schema(name = "ApiKeyCreate", requiredProperties = {"name"})
     public static class ApiKeyCreate {
         @Schema(minLength = 1, maxLength = 255)

@@ -47,7 +47,17 @@ public class ModelResolver {
      * {@code generation}; a snapshot read before the installed one is dropped, so it cannot undo a newer write.
      */
     public void refresh(List<Map<String, Object>> registryRows, long generation) {
-        RegistryIndex next = new RegistryIndex(rows.toTargets(registryRows));
+        refresh(registryRows, List.of(), generation);
+    }
+
+    /**
+     * As {@link #refresh(List, long)}, with the rows of {@code sql/model-groups-snapshot.sql} read in the same
+     * reload, so models and the groups that name them are installed together.
+     */
+    public void refresh(List<Map<String, Object>> registryRows, List<Map<String, Object>> groupRows, long generation) {
+        List<ModelTarget> targets = rows.toTargets(registryRows);
+        List<ModelGroup> groups = GroupRows.toGroups(groupRows == null ? List.of() : groupRows, RegistryIndex.byRowId(targets));
+        RegistryIndex next = new RegistryIndex(targets, groups);
         installed.installIfCurrent(generation, () -> index = next);
         // a snapshot dropped because a newer one is installed still proves the database was read just now
         lastLoadNanos = System.nanoTime();
@@ -72,9 +82,18 @@ public class ModelResolver {
         return index().credential(providerId);
     }
 
-    /** The group called {@code name}, or null (stub until the groups snapshot lands). */
+    /**
+     * The model group called {@code name}, or null when no group has that name (then {@code name} is a model's).
+     * Groups are looked up before models: a group's name is chosen to be one, and a model of the same id added
+     * later (by ContextForge, which knows no groups) must not take it over. A group none of whose members is
+     * servable answers 404 {@code model_not_found}, as a disabled model does.
+     */
     public ModelGroup group(String name) {
-        return null;
+        ModelGroup group = index().group(name);
+        if (group != null && group.servableMembers().isEmpty()) {
+            throw groupWithoutMember(group);
+        }
+        return group;
     }
 
     public ModelTarget resolve(String name) {
@@ -88,13 +107,19 @@ public class ModelResolver {
     }
 
     /**
-     * The body of {@code GET /v1/models}: each id is a name that resolves to exactly that model. Models
+     * The body of {@code GET /v1/models}: the groups with a servable member first, then the models, each id a
+     * name that resolves to exactly that group or model. Models
      * marked {@code supports_chat=false} are left out, as ContextForge's listing leaves them out.
      */
     public ObjectNode modelList() {
         RegistryIndex current = index();
         ObjectNode root = Json.MAPPER.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
+        for (ModelGroup g : current.groups()) {
+            if (!g.servableMembers().isEmpty()) {
+                groupObject(data.addObject(), g);
+            }
+        }
         for (ModelTarget t : current.servable()) {
             if (!t.supportsChat()) {
                 continue;
@@ -110,6 +135,10 @@ public class ModelResolver {
      * model sends nothing upstream.
      */
     public ObjectNode model(String name) {
+        ModelGroup group = group(name);
+        if (group != null) {
+            return groupObject(Json.MAPPER.createObjectNode(), group);
+        }
         return modelObject(Json.MAPPER.createObjectNode(), name, matchOne(name));
     }
 
@@ -131,6 +160,19 @@ public class ModelResolver {
                 .put("object", "model")
                 .put("created", t.createdEpochSeconds())
                 .put("owned_by", t.providerName());
+    }
+
+    /** A group is owned by the gateway itself: its members may belong to several providers. */
+    private static ObjectNode groupObject(ObjectNode node, ModelGroup g) {
+        return node.put("id", g.name())
+                .put("object", "model")
+                .put("created", g.createdEpochSeconds())
+                .put("owned_by", "camel-llm-proxy");
+    }
+
+    private static GatewayException groupWithoutMember(ModelGroup group) {
+        return new GatewayException(new OpenAiError(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model",
+                "The model group '" + group.name() + "' has no enabled member", null));
     }
 
     private static GatewayException ambiguous(RegistryIndex.Match match, String name) {

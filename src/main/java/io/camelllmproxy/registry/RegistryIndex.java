@@ -3,13 +3,16 @@ package io.camelllmproxy.registry;
 import io.camelllmproxy.security.ProviderCredential;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * An immutable snapshot of the servable models, indexed by every name a client may use. Resolution
+ * An immutable snapshot of the servable models and the model groups, indexed by every name a client may use.
+ * A group's name is looked up before any model name (see {@link ModelResolver#group}). Model resolution
  * follows the reference (row id, then {@code model_id}, then {@code model_alias}); {@code provider/model_id}
  * comes last so that an ambiguous id has a name that always resolves.
  */
@@ -35,8 +38,17 @@ public final class RegistryIndex {
     private final Map<String, ModelTarget> byQualifiedName = new HashMap<>();
     private final Map<String, ModelTarget> disabledByName = new HashMap<>();
     private final Map<String, ProviderCredential> credentialByProvider = new HashMap<>();
+    private final Map<String, ModelGroup> groupsByName = new LinkedHashMap<>();
 
     public RegistryIndex(List<ModelTarget> targets) {
+        this(targets, List.of());
+    }
+
+    /** {@code groups} in the order {@code GET /v1/models} lists them; their members hold targets of {@code targets}. */
+    public RegistryIndex(List<ModelTarget> targets, List<ModelGroup> groups) {
+        for (ModelGroup g : groups) {
+            groupsByName.putIfAbsent(g.name(), g);
+        }
         List<ModelTarget> live = new ArrayList<>();
         for (ModelTarget t : targets) {
             credentialByProvider.put(t.providerId(), t.credential());
@@ -57,6 +69,25 @@ public final class RegistryIndex {
             byQualifiedName.put(t.qualifiedName(), t);
         }
         this.servable = List.copyOf(live);
+    }
+
+    /** Every model of {@code targets} by row id, servable or not: what a group member points at. */
+    static Map<String, ModelTarget> byRowId(List<ModelTarget> targets) {
+        Map<String, ModelTarget> all = new HashMap<>();
+        for (ModelTarget t : targets) {
+            all.put(t.modelRowId(), t);
+        }
+        return all;
+    }
+
+    /** The group called {@code name} (exactly), whether or not it has a servable member; null when there is none. */
+    public ModelGroup group(String name) {
+        return name == null ? null : groupsByName.get(name);
+    }
+
+    /** Every group, in name order. */
+    public Collection<ModelGroup> groups() {
+        return groupsByName.values();
     }
 
     public static RegistryIndex empty() {
@@ -103,6 +134,9 @@ public final class RegistryIndex {
         }
         names.add(target.qualifiedName());
         for (String name : names) {
+            if (groupsByName.containsKey(name)) {
+                continue; // the group of that name wins it, so the model is listed under another
+            }
             Match m = match(name);
             if (m.candidates().size() == 1 && m.candidates().get(0) == target) {
                 return name;

@@ -95,7 +95,7 @@ final class RegistryRows {
         }
     }
 
-    private static long epochSeconds(Object value) {
+    static long epochSeconds(Object value) {
         if (value instanceof OffsetDateTime odt) {
             return odt.toEpochSecond();
         }
@@ -118,7 +118,7 @@ final class RegistryRows {
         return value != null && ("true".equalsIgnoreCase(value.toString()) || "1".equals(value.toString()));
     }
 
-    private static String string(Object value) {
+    static String string(Object value) {
         return value == null ? null : value.toString();
     }
 

@@ -275,6 +275,33 @@ abstract class ContextForgeParityTest {
         assertTrue(upstream.receivedNothing(), "no request went out");
     }
 
+    @Test
+    void modelGroupsLiveBesideTheseTablesAndKeepTheirNameAgainstAContextForgeWrite() throws Exception {
+        String providerId = provider("cf-group-p", "").get("id").asText();
+        String kept = model(providerId, "cf-group-kept", "").get("id").asText();
+        String dropped = model(providerId, "cf-group-dropped", "").get("id").asText();
+        JsonNode group = created("/llm/groups", "{\"name\":\"cf-group\",\"members\":[{\"provider\":\"cf-group-p\","
+                + "\"model_id\":\"cf-group-dropped\"},{\"provider\":\"cf-group-p\",\"model_id\":\"cf-group-kept\"}]}");
+        assertEquals(2, group.get("members").size());
+
+        // ContextForge deletes a model, and adds one under the group's name: it knows nothing of groups
+        sql("DELETE FROM llm_models WHERE id = '" + dropped + "'");
+        sql("INSERT INTO llm_models (id, provider_id, model_id, model_name, supports_chat, supports_streaming,"
+                + " supports_function_calling, supports_vision, enabled, deprecated, created_at, updated_at) VALUES ('cf-shadow', '"
+                + providerId + "', 'cf-group', 'shadow', TRUE, TRUE, FALSE, FALSE, TRUE, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        JsonNode members = json(call("GET", "/llm/groups/cf-group", null)).get("members");
+        assertEquals(1, members.size(), "the member went with its model: " + members);
+        assertEquals(kept, members.get(0).get("model_row_id").asText());
+        // once the timer has read the registry again, the shadowing model is served under its qualified name only
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/models", null).body().contains("cf-group-p/cf-group"));
+        JsonNode retrieved = json(call("GET", "/v1/models/cf-group", null));
+        assertEquals("camel-llm-proxy", retrieved.get("owned_by").asText(), "the group keeps its name: " + retrieved);
+
+        assertEquals(204, call("DELETE", "/llm/providers/" + providerId, null).statusCode());
+        assertEquals(0, json(call("GET", "/llm/groups/cf-group", null)).get("members").size());
+        assertEquals(404, call("GET", "/v1/models/cf-group", null).statusCode(), "a group without members is not served");
+    }
+
     String stored(String table, String id, String column) throws Exception {
         try (Connection c = gateway.database().connect();
              PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {

@@ -28,6 +28,10 @@ class RegistryDatabaseTest {
             "description", "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision",
             "context_window", "max_output_tokens", "enabled", "deprecated", "created_at", "updated_at");
 
+    static final Set<String> GROUP_COLUMNS = Set.of("id", "name", "strategy", "retry_attempts", "retry_max_wait_ms",
+            "cooldown_failures", "cooldown_seconds", "first_token_timeout_ms", "created_at", "updated_at");
+    static final Set<String> MEMBER_COLUMNS = Set.of("group_id", "position", "model_row_id", "weight");
+
     @Test
     void createsTheContextForgeTablesAndIsIdempotent() throws Exception {
         TestDatabase db = TestDatabase.create();
@@ -36,12 +40,14 @@ class RegistryDatabaseTest {
             RegistryDatabase.migrate(ds, db.url());
             RegistryDatabase.migrate(ds, db.url());
             // the version is the one the schema is at, whether this start migrated it or found it so
-            assertEquals(List.of("Registry schema at version 2 (2 migrations applied now)",
-                    "Registry schema at version 2 (0 migrations applied now)"),
+            assertEquals(List.of("Registry schema at version 3 (3 migrations applied now)",
+                    "Registry schema at version 3 (0 migrations applied now)"),
                     log.lines().stream().map(LogCapture.Line::message).toList());
             try (Connection c = ds.getConnection()) {
                 assertEquals(PROVIDER_COLUMNS, columns(c, "llm_providers"));
                 assertEquals(MODEL_COLUMNS, columns(c, "llm_models"));
+                assertEquals(GROUP_COLUMNS, columns(c, "llm_model_groups"));
+                assertEquals(MEMBER_COLUMNS, columns(c, "llm_model_group_members"));
                 try (Statement s = c.createStatement()) {
                     s.execute("INSERT INTO llm_providers (id, name, slug, provider_type) VALUES ('p1', 'n', 'n', 'openai')");
                     try (ResultSet rs = s.executeQuery("SELECT default_temperature, config, health_status, enabled FROM llm_providers")) {
@@ -76,6 +82,27 @@ class RegistryDatabaseTest {
                     assertTrue(rs.next());
                     assertEquals("team-a", rs.getString(1));
                     assertEquals(0.7, rs.getDouble(2), 1e-9);
+                }
+                assertEquals(GROUP_COLUMNS, columns(c, "llm_model_groups"), "our group tables sit beside ContextForge's");
+                // a model deleted the way ContextForge deletes it (its provider, cascading) takes its memberships along
+                s.execute("INSERT INTO llm_models (id, provider_id, model_id, model_name, created_at, updated_at)"
+                        + " VALUES ('m1', 'cf1', 'gpt', 'GPT', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                s.execute("INSERT INTO llm_model_groups (id, name) VALUES ('g1', 'smart')");
+                s.execute("INSERT INTO llm_model_group_members (group_id, position, model_row_id) VALUES ('g1', 0, 'm1')");
+                try (ResultSet rs = s.executeQuery("SELECT strategy, weight FROM llm_model_groups g"
+                        + " JOIN llm_model_group_members gm ON gm.group_id = g.id")) {
+                    assertTrue(rs.next());
+                    assertEquals("fallback", rs.getString(1));
+                    assertEquals(1, rs.getInt(2));
+                }
+                s.execute("DELETE FROM llm_providers WHERE id = 'cf1'");
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM llm_model_group_members")) {
+                    rs.next();
+                    assertEquals(0, rs.getInt(1), "members go with their model");
+                }
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM llm_model_groups")) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "the group stays, without the member");
                 }
             }
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.registry.ProviderNames;
 import io.camelllmproxy.registry.ProviderTypes;
+import io.camelllmproxy.registry.RetryConfig;
+import io.camelllmproxy.registry.GroupStrategy;
 import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.Json;
@@ -54,8 +56,13 @@ final class BootstrapParser {
             "context_window", Kind.POSITIVE_INT, "max_output_tokens", Kind.POSITIVE_INT,
             "enabled", Kind.BOOLEAN, "deprecated", Kind.BOOLEAN);
 
+    private static final Set<String> GROUP_KEYS = Set.of("name", "strategy", "members", "retry", "cooldown",
+            "first_token_timeout_ms");
+    private static final Set<String> MEMBER_KEYS = Set.of("provider", "model_id", "weight");
+
     private final String file;
     private final Function<String, String> environment;
+    private final List<BootstrapGroup> groups = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
@@ -69,6 +76,11 @@ final class BootstrapParser {
 
     List<String> warnings() {
         return warnings;
+    }
+
+    /** The {@code model_groups} of the file {@link #parse} read last. */
+    List<BootstrapGroup> groups() {
+        return groups;
     }
 
     List<BootstrapEntry> parse(String yaml) {
@@ -88,8 +100,10 @@ final class BootstrapParser {
         }
         for (NodeTuple tuple : top.getValue()) {
             String key = keyOf(tuple);
-            if (!"providers".equals(key)) {
-                fail(tuple.getKeyNode(), key, "unknown key; the top level has only 'providers'");
+            if ("model_groups".equals(key)) {
+                groups(tuple.getValueNode());
+            } else if (!"providers".equals(key)) {
+                fail(tuple.getKeyNode(), key, "unknown key; the top level has only 'providers' and 'model_groups'");
             } else if (tuple.getValueNode() instanceof SequenceNode list) {
                 Set<String> names = new HashSet<>();
                 for (int i = 0; i < list.getValue().size(); i++) {
@@ -161,6 +175,9 @@ final class BootstrapParser {
         if ("azure_openai".equals(columns.get("provider_type"))) {
             azureNames(map, path, columns, models);
         }
+        // the failover steps read config.retry for the provider's plain models, as the admin API checks it
+        RetryConfig.problems(columns.get("config") instanceof JsonNode c ? c : null).forEach((field, problem) ->
+                fail(map, path + ".config.retry" + (field.isEmpty() ? "" : "." + field), problem));
         Object name = columns.get("name");
         return name instanceof String s ? new BootstrapEntry(s, columns, models, line(node)) : null;
     }
@@ -201,6 +218,150 @@ final class BootstrapParser {
         requireKey(map, path, columns, "model_id");
         columns.putIfAbsent("model_name", columns.get("model_id"));
         return columns.get("model_id") instanceof String ? columns : null;
+    }
+
+    /** {@code model_groups}: checked here as far as the file alone allows; members and name clashes at write time. */
+    private void groups(Node node) {
+        if (isNull(node)) {
+            return;
+        }
+        if (!(node instanceof SequenceNode list)) {
+            fail(node, "model_groups", "must be a list");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            Node item = list.getValue().get(i);
+            BootstrapGroup group = group(item, "model_groups[" + i + "]");
+            if (group != null && !names.add(group.name())) {
+                fail(item, "model_groups[" + i + "].name", "model group '" + group.name() + "' appears twice");
+            } else if (group != null) {
+                groups.add(group);
+            }
+        }
+    }
+
+    private BootstrapGroup group(Node node, String path) {
+        if (!(node instanceof MappingNode map)) {
+            fail(node, path, "must be a mapping");
+            return null;
+        }
+        String name = null;
+        Map<String, Object> columns = new LinkedHashMap<>();
+        List<BootstrapGroup.Member> members = new ArrayList<>();
+        for (NodeTuple tuple : map.getValue()) {
+            String key = keyOf(tuple);
+            Node value = tuple.getValueNode();
+            String at = path + "." + key;
+            switch (key) {
+                case "name" -> {
+                    String text = text(value, at);
+                    if (text != null && (text.isBlank() || text.length() > 255)) {
+                        fail(value, at, "must be 1 to 255 characters");
+                    } else {
+                        name = text;
+                    }
+                }
+                case "strategy" -> {
+                    String text = text(value, at);
+                    GroupStrategy strategy = GroupStrategy.of(text);
+                    if (text != null && (strategy == null || !strategy.id().equals(text))) {
+                        fail(value, at, "'" + text + "' is not one of fallback, weighted, least-busy");
+                    } else if (strategy != null) {
+                        columns.put("strategy", strategy.id());
+                    }
+                }
+                case "members" -> members(value, at, members);
+                case "retry" -> {
+                    Map<String, Node> retry = policy(value, at, Set.of("attempts", "max_wait_ms"));
+                    columns.put("retry_attempts", whole(retry.get("attempts"), at + ".attempts", 1, Integer.MAX_VALUE));
+                    columns.put("retry_max_wait_ms", whole(retry.get("max_wait_ms"), at + ".max_wait_ms", 0, Long.MAX_VALUE));
+                }
+                case "cooldown" -> {
+                    Map<String, Node> cooldown = policy(value, at, Set.of("failures", "seconds"));
+                    columns.put("cooldown_failures", whole(cooldown.get("failures"), at + ".failures", 1, Integer.MAX_VALUE));
+                    columns.put("cooldown_seconds", whole(cooldown.get("seconds"), at + ".seconds", 0, Integer.MAX_VALUE));
+                }
+                case "first_token_timeout_ms" -> columns.put(key, whole(value, at, 1, Long.MAX_VALUE));
+                default -> fail(tuple.getKeyNode(), at, "unknown key; expected one of " + GROUP_KEYS);
+            }
+        }
+        requireKey(map, path, columns, "name");
+        requireKey(map, path, columns, "members");
+        return name == null ? null : new BootstrapGroup(name, columns, members, file + ":" + line(node) + ": " + path);
+    }
+
+    private void members(Node node, String path, List<BootstrapGroup.Member> into) {
+        if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+            fail(node, path, "must be a list of at least one {provider, model_id, weight}");
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            Node item = list.getValue().get(i);
+            String at = path + "[" + i + "]";
+            if (!(item instanceof MappingNode map)) {
+                fail(item, at, "must be a mapping {provider, model_id, weight}");
+                continue;
+            }
+            String provider = null;
+            String modelId = null;
+            Number weight = 1;
+            for (NodeTuple tuple : map.getValue()) {
+                String key = keyOf(tuple);
+                switch (key) {
+                    case "provider" -> provider = text(tuple.getValueNode(), at + ".provider");
+                    case "model_id" -> modelId = text(tuple.getValueNode(), at + ".model_id");
+                    case "weight" -> weight = whole(tuple.getValueNode(), at + ".weight", 1, Integer.MAX_VALUE);
+                    default -> fail(tuple.getKeyNode(), at + "." + key, "unknown key; expected one of " + MEMBER_KEYS);
+                }
+            }
+            requireKey(map, at, Map.of(), "provider");
+            requireKey(map, at, Map.of(), "model_id");
+            if (provider != null && modelId != null && !seen.add(provider + "/" + modelId)) {
+                fail(item, at, "names " + provider + "/" + modelId + " twice in this group");
+            } else if (provider != null && modelId != null && weight != null) {
+                into.add(new BootstrapGroup.Member(provider, modelId, weight.intValue(), file + ":" + line(item) + ": " + at));
+            }
+        }
+    }
+
+    /** The keys of a {@code retry} or {@code cooldown} mapping (null: every default). */
+    private Map<String, Node> policy(Node node, String path, Set<String> keys) {
+        Map<String, Node> values = new LinkedHashMap<>();
+        if (isNull(node)) {
+            return values;
+        }
+        if (!(node instanceof MappingNode map)) {
+            fail(node, path, "must be a mapping of " + keys);
+            return values;
+        }
+        for (NodeTuple tuple : map.getValue()) {
+            String key = keyOf(tuple);
+            if (keys.contains(key)) {
+                values.put(key, tuple.getValueNode());
+            } else {
+                fail(tuple.getKeyNode(), path + "." + key, "unknown key; expected one of " + keys);
+            }
+        }
+        return values;
+    }
+
+    /** A whole number from {@code min} to {@code max} (an Integer when max is Integer.MAX_VALUE), or null. */
+    private Number whole(Node node, String path, long min, long max) {
+        if (node == null || isNull(node)) {
+            return null;
+        }
+        BigDecimal number = number(node, path);
+        if (number == null) {
+            return null;
+        }
+        if (number.stripTrailingZeros().scale() > 0 || number.compareTo(BigDecimal.valueOf(min)) < 0
+                || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+            fail(node, path, min == 0 ? "must be a whole number, not negative" : "must be a whole number of at least " + min);
+            return null;
+        }
+        return max == Integer.MAX_VALUE ? (Number) number.intValueExact() : (Number) number.longValueExact();
     }
 
     private void readValue(Node node, String path, Kind kind, Map<String, Object> into, String key) {

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,8 @@ import java.util.UUID;
  */
 final class BootstrapWriter {
 
-    record Outcome(int providersInserted, int providersUpdated, int modelsInserted, int modelsUpdated) {
+    record Outcome(int providersInserted, int providersUpdated, int modelsInserted, int modelsUpdated,
+                   int groupsInserted, int groupsUpdated) {
     }
 
     private final DataSource dataSource;
@@ -37,7 +39,15 @@ final class BootstrapWriter {
     }
 
     Outcome write(List<BootstrapEntry> entries) throws SQLException {
-        int[] counts = new int[4];
+        return write(entries, List.of(), "");
+    }
+
+    /**
+     * Providers and models first, then the groups, whose members and names are checked against the registry as
+     * it is then (file and database together): a problem there throws and rolls everything back.
+     */
+    Outcome write(List<BootstrapEntry> entries, List<BootstrapGroup> groups, String file) throws SQLException {
+        int[] counts = new int[6];
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -48,6 +58,10 @@ final class BootstrapWriter {
                         upsertModel(c, providerId, model, counts);
                     }
                 }
+                Map<String, String> fileModels = new HashMap<>();
+                entries.forEach(e -> e.models().forEach(m -> fileModels.put(e.name() + "/" + m.get("model_id"),
+                        file + ":" + e.line() + ": provider '" + e.name() + "'")));
+                new BootstrapGroups(c).write(groups, fileModels, counts);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -56,7 +70,7 @@ final class BootstrapWriter {
                 c.setAutoCommit(autoCommit);
             }
         }
-        return new Outcome(counts[0], counts[1], counts[2], counts[3]);
+        return new Outcome(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     private String upsertProvider(Connection c, BootstrapEntry entry, int[] counts) throws SQLException {
@@ -164,7 +178,7 @@ final class BootstrapWriter {
         }
     }
 
-    private static void insert(Connection c, String table, Map<String, Object> columns) throws SQLException {
+    static void insert(Connection c, String table, Map<String, Object> columns) throws SQLException {
         List<String> names = new ArrayList<>(columns.keySet());
         String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ", created_at, updated_at) VALUES ("
                 + "?, ".repeat(names.size()) + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
@@ -174,7 +188,7 @@ final class BootstrapWriter {
         }
     }
 
-    private static void update(Connection c, String table, Map<String, Object> columns, String keyColumn, String key)
+    static void update(Connection c, String table, Map<String, Object> columns, String keyColumn, String key)
             throws SQLException {
         List<String> names = new ArrayList<>(columns.keySet());
         StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
@@ -193,7 +207,7 @@ final class BootstrapWriter {
         SqlParams.bind(ps, names.stream().map(columns::get).toList());
     }
 
-    private static String newId() {
+    static String newId() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 }

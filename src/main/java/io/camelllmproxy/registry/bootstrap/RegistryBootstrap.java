@@ -40,10 +40,10 @@ public final class RegistryBootstrap {
         parser.warnings().forEach(LOG::warn);
         refuseNullTemperatureWhereRequired(file, entries, dataSource);
         try {
-            BootstrapWriter.Outcome outcome = new BootstrapWriter(dataSource, cipher).write(entries);
-            LOG.info("Registry bootstrap {} applied: providers {} added, {} updated; models {} added, {} updated",
-                    file, outcome.providersInserted(), outcome.providersUpdated(), outcome.modelsInserted(),
-                    outcome.modelsUpdated());
+            BootstrapWriter.Outcome outcome = new BootstrapWriter(dataSource, cipher).write(entries, parser.groups(), file.toString());
+            LOG.info("Registry bootstrap {} applied: providers {} added, {} updated; models {} added, {} updated;"
+                    + " model groups {} added, {} updated", file, outcome.providersInserted(), outcome.providersUpdated(),
+                    outcome.modelsInserted(), outcome.modelsUpdated(), outcome.groupsInserted(), outcome.groupsUpdated());
         } catch (SQLException e) {
             throw new BootstrapException(file + ": the database refused the registry update, nothing was applied: "
                     + e.getMessage());
