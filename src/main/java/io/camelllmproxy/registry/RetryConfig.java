@@ -40,14 +40,20 @@ public final class RetryConfig {
         });
         JsonNode attempts = retry.get("attempts");
         if (attempts != null && !attempts.isNull()
-                && (!attempts.isIntegralNumber() || !attempts.canConvertToInt() || attempts.asInt() < 1)) {
+                && (!whole(attempts) || !attempts.canConvertToInt() || attempts.asInt() < 1)) {
             problems.put("attempts", "must be a whole number of at least 1");
         }
         JsonNode wait = retry.get("max_wait_ms");
         if (wait != null && !wait.isNull()
-                && (!wait.isIntegralNumber() || !wait.canConvertToLong() || wait.asLong() < 0)) {
+                && (!whole(wait) || !wait.canConvertToLong() || wait.asLong() < 0)) {
             problems.put("max_wait_ms", "must be a whole number of milliseconds, not negative");
         }
         return problems;
+    }
+
+    /** A whole number however it was read: the bootstrap file's YAML numbers arrive as decimals ({@code 2} as 2). */
+    private static boolean whole(JsonNode value) {
+        return value.isIntegralNumber()
+                || value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 }
