@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One wait for a group member's first stream event (StreamProcessors#firstEvent): whichever comes first of the
- * event (or the stream's end), a failure before any event, and the first-token timeout ends it, once.
+ * event (or the stream's end), a failure before any event, and the first-token timeout ends it, once. A failure
+ * after the heartbeat sent the head goes on to the relay, which ends the stream with it in-band.
  */
 final class FirstEventWait {
 
@@ -60,17 +61,16 @@ final class FirstEventWait {
         callback.done(sync);
     }
 
+    /** The member is left: failed over while the head is not out, else the stream ends with an error event. */
     private void timedOut() {
         if (!over.compareAndSet(false, true)) {
             return;
         }
-        if (!session.isCommitted()) {
-            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-            pushed.abort();
-            exchange.setException(new GatewayException(OpenAiError.of(504, OpenAiError.UPSTREAM_ERROR, "upstream_timeout",
-                    "provider '" + target.providerName() + "' sent no event within first_token_timeout_ms ("
-                            + timeoutMs + " ms)")));
-        }
+        ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+        pushed.abort();
+        exchange.setException(new GatewayException(OpenAiError.of(504, OpenAiError.UPSTREAM_ERROR, "upstream_timeout",
+                "provider '" + target.providerName() + "' sent no event within first_token_timeout_ms ("
+                        + timeoutMs + " ms)")));
         callback.done(false);
     }
 
