@@ -42,8 +42,15 @@ class StreamFailoverTest {
                         + "      - {provider: flaky, model_id: m}\n"
                         + "      - {provider: good, model_id: m}\n"
                         + "    cooldown: {failures: 1000, seconds: 30}\n"
-                        + "    first_token_timeout_ms: 500\n",
-                Map.of());
+                        + "    first_token_timeout_ms: 500\n"
+                        + "  - name: beyond-heartbeat\n"
+                        + "    members:\n"
+                        + "      - {provider: flaky, model_id: m}\n"
+                        + "      - {provider: good, model_id: m}\n"
+                        + "    cooldown: {failures: 1000, seconds: 30}\n"
+                        + "    first_token_timeout_ms: 4500\n",
+                // the heartbeat well apart from both timeouts, so a busy machine cannot swap their order
+                Map.of("llm.stream.heartbeat-ms", "3000"));
     }
 
     @AfterAll
@@ -98,6 +105,21 @@ class StreamFailoverTest {
     void aStreamSilentPastTheFirstTokenTimeoutFailsOver() throws Exception {
         flaky.reply(new FakeUpstream.Raw(200, "text/event-stream", List.of("", "data: {\"late\":true}\n\n"), 60_000));
         assertAnsweredByGood(gateway.postStreaming(STREAM));
+    }
+
+    @Test
+    void theFirstHeartbeatSendsTheHeadAndEndsFailover() throws Exception {
+        flaky.reply(new FakeUpstream.Raw(200, "text/event-stream", List.of("", "data: {\"late\":true}\n\n"), 60_000));
+        GatewayHarness.StreamedResponse response = gateway.postStreaming(STREAM.replace("streamy", "beyond-heartbeat"));
+        assertEquals(200, response.status());
+        assertEquals("1", response.headers().firstValue("x-llm-attempts").orElse(null));
+        assertEquals("flaky/m", response.headers().firstValue("x-llm-deployment").orElse(null));
+        assertTrue(response.lines().stream().anyMatch(l -> l.line().equals(": keep-alive")), "the heartbeat sent the head");
+        List<String> data = response.data();
+        assertEquals("upstream_timeout", Json.MAPPER.readTree(data.get(0)).at("/error/code").asText(), data.toString());
+        assertEquals("[DONE]", data.get(1));
+        flaky.take();
+        assertTrue(good.receivedNothing(), "once the head is out there is no failover");
     }
 
     @Test
