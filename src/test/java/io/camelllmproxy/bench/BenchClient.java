@@ -77,18 +77,9 @@ public final class BenchClient {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         String body = "{\"model\":\"instant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        HttpRequest toDirect = post(direct, body, null);
-        HttpRequest toGateway = post(gateway, body, key);
-        for (int i = 0; i < Math.min(3000, n); i++) {
-            client.send(toDirect, HttpResponse.BodyHandlers.ofByteArray());
-            client.send(toGateway, HttpResponse.BodyHandlers.ofByteArray());
-        }
-        long[] d = new long[n];
-        long[] g = new long[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = timed(client, toDirect);
-            g[i] = timed(client, toGateway);
-        }
+        long[][] times = alternating(client, post(direct, body, null), post(gateway, body, key), n);
+        long[] d = times[0];
+        long[] g = times[1];
         write(out.resolve("latency-direct.csv"), d);
         write(out.resolve("latency-gateway.csv"), g);
         Arrays.sort(d);
@@ -105,18 +96,11 @@ public final class BenchClient {
     static void groupLatency(String gateway, int n, String key, Path out) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        HttpRequest plain = post(gateway, "{\"model\":\"instant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
-        HttpRequest group = post(gateway, "{\"model\":\"instant-group\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
-        for (int i = 0; i < Math.min(3000, n); i++) {
-            client.send(plain, HttpResponse.BodyHandlers.ofByteArray());
-            client.send(group, HttpResponse.BodyHandlers.ofByteArray());
-        }
-        long[] p = new long[n];
-        long[] g = new long[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = timed(client, plain);
-            g[i] = timed(client, group);
-        }
+        long[][] times = alternating(client,
+                post(gateway, "{\"model\":\"instant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key),
+                post(gateway, "{\"model\":\"instant-group\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key), n);
+        long[] p = times[0];
+        long[] g = times[1];
         write(out.resolve("group-latency-plain.csv"), p);
         write(out.resolve("group-latency-group.csv"), g);
         Arrays.sort(p);
@@ -370,6 +354,21 @@ public final class BenchClient {
             builder.header("Authorization", "Bearer " + key);
         }
         return builder.build();
+    }
+
+    /** {@code n} timed requests of each, alternating, after up to 3000 untimed pairs to warm both sides. */
+    private static long[][] alternating(java.net.http.HttpClient client, HttpRequest first, HttpRequest second, int n)
+            throws Exception {
+        for (int i = 0; i < Math.min(3000, n); i++) {
+            client.send(first, HttpResponse.BodyHandlers.ofByteArray());
+            client.send(second, HttpResponse.BodyHandlers.ofByteArray());
+        }
+        long[][] times = new long[2][n];
+        for (int i = 0; i < n; i++) {
+            times[0][i] = timed(client, first);
+            times[1][i] = timed(client, second);
+        }
+        return times;
     }
 
     private static long timed(java.net.http.HttpClient client, HttpRequest request) throws Exception {
