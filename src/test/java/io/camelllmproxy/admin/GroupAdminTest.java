@@ -335,6 +335,20 @@ class GroupAdminTest {
     }
 
     @Test
+    void theGroupApiNeedsTheAdminScope() throws Exception {
+        String invokeKey = created("/llm/keys", "{\"name\":\"groups-invoke\",\"scopes\":[\"llm.invoke\",\"llm.read\"]}")
+                .get("key").asText();
+        for (String[] request : new String[][] {{"GET", "/llm/groups", null}, {"GET", "/v1/llm/groups/x", null},
+                {"POST", "/llm/groups", "{}"}, {"PATCH", "/llm/groups/x", "{}"}, {"DELETE", "/llm/groups/x", null}}) {
+            HttpResponse<String> anonymous = gateway.send(request[0], request[1], request[2], null);
+            assertEquals(401, anonymous.statusCode(), String.join(" ", request[0], request[1]) + ": " + anonymous.body());
+            HttpResponse<String> invoker = gateway.send(request[0], request[1], request[2], invokeKey);
+            assertEquals(403, invoker.statusCode(), String.join(" ", request[0], request[1]) + ": " + invoker.body());
+            assertEquals("insufficient_scope", json(invoker).get("error").get("code").asText());
+        }
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheGroupApi() throws Exception {
         JsonNode doc = json(call("GET", "/openapi.json", null));
         JsonNode paths = doc.get("paths");
