@@ -185,6 +185,15 @@ class GroupAdminTest {
         assertEquals(List.of(3, 1), resolved.members().stream().map(GroupMember::weight).toList());
         assertEquals(gpt, resolved.members().get(0).target().modelRowId(), "a member carries the snapshot's model");
         assertEquals(upstream.baseUrl(), resolved.members().get(1).target().apiBase());
+        created("/llm/groups", group("served-plain", member("served-b", "served-deploy", 1) + ","
+                + member("served-a", "served-gpt", 1), ""));
+        ModelGroup plain = resolver().group("served-plain");
+        assertEquals(GroupStrategy.FALLBACK, plain.strategy());
+        assertEquals(new RetryPolicy(2, RetryPolicy.DEFAULT_MAX_WAIT_MS), plain.retry(), "one attempt per member by default");
+        assertEquals(CooldownPolicy.DEFAULT, plain.cooldown());
+        assertNull(plain.firstTokenTimeoutMs(), "the provider read timeout applies");
+        assertEquals(204, call("DELETE", "/llm/groups/served-plain", null).statusCode());
+        assertNull(resolver().group("served-plain"), "gone from the snapshot with the answer");
         assertNull(resolver().group("served-gpt"), "a model's name is not a group's");
         assertNull(resolver().group("nobody"));
 
