@@ -185,6 +185,15 @@ class GroupAdminTest {
         assertEquals(List.of(3, 1), resolved.members().stream().map(GroupMember::weight).toList());
         assertEquals(gpt, resolved.members().get(0).target().modelRowId(), "a member carries the snapshot's model");
         assertEquals(upstream.baseUrl(), resolved.members().get(1).target().apiBase());
+        created("/llm/groups", group("served-plain", member("served-b", "served-deploy", 1) + ","
+                + member("served-a", "served-gpt", 1), ""));
+        ModelGroup plain = resolver().group("served-plain");
+        assertEquals(GroupStrategy.FALLBACK, plain.strategy());
+        assertEquals(new RetryPolicy(2, RetryPolicy.DEFAULT_MAX_WAIT_MS), plain.retry(), "one attempt per member by default");
+        assertEquals(CooldownPolicy.DEFAULT, plain.cooldown());
+        assertNull(plain.firstTokenTimeoutMs(), "the provider read timeout applies");
+        assertEquals(204, call("DELETE", "/llm/groups/served-plain", null).statusCode());
+        assertNull(resolver().group("served-plain"), "gone from the snapshot with the answer");
         assertNull(resolver().group("served-gpt"), "a model's name is not a group's");
         assertNull(resolver().group("nobody"));
 
@@ -332,6 +341,20 @@ class GroupAdminTest {
         assertInvalid(call("PATCH", "/llm/providers/" + id, "{\"config\":{\"retry\":{\"attempts\":-3}}}"), "config.retry.attempts");
         assertEquals(200, call("PATCH", "/llm/providers/" + id, "{\"config\":{\"retry\":{\"attempts\":1,\"max_wait_ms\":0}}}")
                 .statusCode());
+    }
+
+    @Test
+    void theGroupApiNeedsTheAdminScope() throws Exception {
+        String invokeKey = created("/llm/keys", "{\"name\":\"groups-invoke\",\"scopes\":[\"llm.invoke\",\"llm.read\"]}")
+                .get("key").asText();
+        for (String[] request : new String[][] {{"GET", "/llm/groups", null}, {"GET", "/v1/llm/groups/x", null},
+                {"POST", "/llm/groups", "{}"}, {"PATCH", "/llm/groups/x", "{}"}, {"DELETE", "/llm/groups/x", null}}) {
+            HttpResponse<String> anonymous = gateway.send(request[0], request[1], request[2], null);
+            assertEquals(401, anonymous.statusCode(), String.join(" ", request[0], request[1]) + ": " + anonymous.body());
+            HttpResponse<String> invoker = gateway.send(request[0], request[1], request[2], invokeKey);
+            assertEquals(403, invoker.statusCode(), String.join(" ", request[0], request[1]) + ": " + invoker.body());
+            assertEquals("insufficient_scope", json(invoker).get("error").get("code").asText());
+        }
     }
 
     @Test

@@ -89,7 +89,7 @@ class OpenApiDocumentTest {
                 }
             }
         }
-        assertEquals(20, operations, "the 3 OpenAI and 17 admin operations");
+        assertEquals(25, operations, "the 3 OpenAI and 22 admin operations");
     }
 
     @Test
@@ -125,6 +125,9 @@ class OpenApiDocumentTest {
         assertBody("/llm/models", PathItem.HttpMethod.POST, "RegistryModelCreate", "201", "RegistryModel");
         assertBody("/llm/models/{id}", PathItem.HttpMethod.PATCH, "RegistryModelUpdate", "200", "RegistryModel");
         assertBody("/llm/keys", PathItem.HttpMethod.POST, "ApiKeyCreate", "201", "ApiKeyCreated");
+        assertBody("/llm/groups", PathItem.HttpMethod.POST, "ModelGroupCreate", "201", "ModelGroup");
+        assertBody("/llm/groups/{id}", PathItem.HttpMethod.PATCH, "ModelGroupUpdate", "200", "ModelGroup");
+        assertBody("/llm/groups", PathItem.HttpMethod.GET, null, "200", "ModelGroupPage");
         assertBody("/llm/providers/{id}/health", PathItem.HttpMethod.POST, null, "200", "ProviderHealth");
         assertEquals(Set.of("model", "messages"), Set.copyOf(schema("ChatCompletionRequest").getRequired()));
         assertEquals(Set.of("id", "object", "created", "owned_by"), schema("Model").getProperties().keySet());
@@ -136,6 +139,7 @@ class OpenApiDocumentTest {
         assertEquals(new TreeSet<>(schema("ProviderCreate").getRequired()), missingFields("/llm/providers"));
         assertEquals(new TreeSet<>(schema("RegistryModelCreate").getRequired()), missingFields("/llm/models"));
         assertEquals(new TreeSet<>(schema("ApiKeyCreate").getRequired()), missingFields("/llm/keys"));
+        assertEquals(new TreeSet<>(schema("ModelGroupCreate").getRequired()), missingFields("/llm/groups"));
     }
 
     @Test
@@ -155,6 +159,13 @@ class OpenApiDocumentTest {
         JsonNode keys = Json.MAPPER.readTree(gateway.get("/llm/keys").body());
         assertDocumented("ApiKeyList", keys);
         assertDocumented("ApiKey", keys.path("keys").path(0));
+        JsonNode group = Json.MAPPER.readTree(gateway.postJson("/llm/groups", "{\"name\":\"doc-group\",\"first_token_timeout_ms\":9,"
+                + "\"members\":[{\"provider\":\"docs\",\"model_id\":\"gpt-4o-mini\"}]}").body());
+        assertDocumented("ModelGroup", group);
+        assertDocumented("ModelGroupMemberView", group.path("members").path(0));
+        assertDocumented("ModelGroupRetry", group.path("retry"));
+        assertDocumented("ModelGroupCooldown", group.path("cooldown"));
+        assertDocumented("ModelGroupPage", Json.MAPPER.readTree(gateway.get("/llm/groups").body()));
         JsonNode list = Json.MAPPER.readTree(gateway.get("/v1/models").body());
         assertDocumented("ModelList", list);
         assertDocumented("Model", list.path("data").path(0));
