@@ -35,6 +35,12 @@ public class InJvmCallResult implements AggregationStrategy {
     public Exchange aggregate(Exchange caller, Exchange call) {
         // the gateway key is consumed by the call: left on the caller, a later to: (Kafka, HTTP) would send it on
         caller.getMessage().removeHeader(InJvmChatRequest.API_KEY);
+        Attempts attempts = call.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
+        if (attempts != null) {
+            // a group's outcome, answered or failed, as an HTTP client sees it in x-llm-attempts / x-llm-deployment
+            caller.getMessage().setHeader(ATTEMPTS, attempts.calls());
+            caller.getMessage().setHeader(DEPLOYMENT, attempts.deployment() == null ? null : attempts.deployment().deployment());
+        }
         Exception failure = call.getException();
         Object body = call.getMessage().getBody();
         if (failure != null) {
@@ -61,11 +67,6 @@ public class InJvmCallResult implements AggregationStrategy {
             message.setBody(call.getMessage().getBody(String.class));
         }
         message.setHeader(STATUS, 200);
-        Attempts attempts = call.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
-        if (attempts != null) {
-            message.setHeader(ATTEMPTS, attempts.calls());
-            message.setHeader(DEPLOYMENT, attempts.deployment() == null ? null : attempts.deployment().deployment());
-        }
         return caller;
     }
 

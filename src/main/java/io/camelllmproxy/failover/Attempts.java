@@ -7,25 +7,33 @@ import io.camelllmproxy.registry.GroupMember;
 import io.camelllmproxy.registry.ModelGroup;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.registry.RetryPolicy;
+import io.camelllmproxy.transform.WireSchema;
 import io.camelllmproxy.upstream.ProviderStatusException;
+import io.camelllmproxy.upstream.RetryAfter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One request's way through a model group (or through a model whose provider config asks for retries): the members
- * in the order the strategy gave, the calls made, the member now called, and why each member left was left. The
- * route's loop asks {@link #again()}; the steps of {@link FailoverSteps} move it on.
+ * in the order the strategy gave, the provider calls made, the member now called, and why each member left was
+ * left. The route's loop asks {@link #again()}; the steps of {@link FailoverSteps} move it on. One exchange uses it
+ * at a time; only the heartbeat reads {@link #headHeaders()} from the event loop meanwhile.
  */
 public final class Attempts {
 
+    private final MemberHealth health;
     private final String groupName;
     private final List<GroupMember> order;
     private final RetryPolicy retry;
     private final CooldownPolicy cooldown;
     private final Long firstTokenTimeoutMs;
     private final List<String> left = new ArrayList<>();
+    /** Members whose transformer refused this request (a field their schema cannot take): not chosen again. */
+    private final Set<GroupMember> refused = new HashSet<>();
     private volatile int calls;
     private volatile GroupMember current;
     private volatile GroupMember answered;
@@ -39,8 +47,9 @@ public final class Attempts {
     private GroupMember lastFailed;
     private Long lastRetryAfter;
 
-    private Attempts(String groupName, List<GroupMember> order, RetryPolicy retry, CooldownPolicy cooldown,
-                     Long firstTokenTimeoutMs) {
+    private Attempts(MemberHealth health, String groupName, List<GroupMember> order, RetryPolicy retry,
+                     CooldownPolicy cooldown, Long firstTokenTimeoutMs) {
+        this.health = health;
         this.groupName = groupName;
         this.order = order;
         this.retry = retry;
@@ -51,17 +60,26 @@ public final class Attempts {
     /** A request for {@code group}, its members in the order the group's strategy gives now. */
     public static Attempts forGroup(ModelGroup group, MemberHealth health) {
         List<GroupMember> servable = group.servableMembers();
-        // a member whose stored key does not decrypt cannot be called; it answers (500) only when it is all there is
-        List<GroupMember> callable = servable.stream().filter(m -> m.target().credentialError() == null).toList();
+        // a member whose stored key does not decrypt, or of a type no transformer speaks, cannot be called: it
+        // answers (500, 501) only when it is all there is
+        List<GroupMember> callable = servable.stream().filter(m -> m.target().credentialError() == null
+                && m.target().wireSchema() != WireSchema.UNSUPPORTED).toList();
         List<GroupMember> order = MemberOrder.of(group.strategy(), callable.isEmpty() ? servable : callable,
                 m -> health.inFlight(m.modelRowId()));
-        return new Attempts(group.name(), order, group.retry(), group.cooldown(), group.firstTokenTimeoutMs());
+        return new Attempts(health, group.name(), order, group.retry(), group.cooldown(), group.firstTokenTimeoutMs());
     }
 
     /** A request for one model whose provider's {@code config.retry} allows more than one call; no cooldown. */
-    public static Attempts forModel(ModelTarget target, RetryPolicy retry) {
+    public static Attempts forModel(ModelTarget target, RetryPolicy retry, MemberHealth health) {
         GroupMember only = new GroupMember(target.modelRowId(), target.providerName(), target.modelId(), 1, target);
-        return new Attempts(null, List.of(only), retry, null, null);
+        return new Attempts(health, null, List.of(only), retry, null, null);
+    }
+
+    /** A request for a group that cannot be served at all (no enabled member): no call, only the headers. */
+    public static Attempts none(String groupName, MemberHealth health) {
+        Attempts attempts = new Attempts(health, groupName, List.of(), RetryPolicy.NONE, null, null);
+        attempts.again = false;
+        return attempts;
     }
 
     /** Whether the route's loop goes round (once more): true until a member answered or the failure was thrown. */
@@ -79,15 +97,14 @@ public final class Attempts {
         return groupName != null ? "model group '" + groupName + "'" : "model '" + order.get(0).deployment() + "'";
     }
 
-    /** Provider calls made so far (the {@code x-llm-attempts} header). */
+    /** Provider calls made (the {@code x-llm-attempts} header). */
     public int calls() {
         return calls;
     }
 
-    /** The member whose answer the client gets (or now waits on), or null before one was called. */
+    /** The member whose answer (or error) the client got, or null when none did. */
     public GroupMember deployment() {
-        GroupMember a = answered;
-        return a != null ? a : current;
+        return answered;
     }
 
     /** How long a stream waits for its first event before the member is left; null: the read timeout decides. */
@@ -104,28 +121,45 @@ public final class Attempts {
         return current;
     }
 
-    /** "member: why it was left" for each member a call failed on, in order. */
+    /** "member: why it was left" for each member left, in order. */
     public synchronized List<String> left() {
         return List.copyOf(left);
     }
 
-    /** The headers every answer of a group carries (README, "Model groups"). */
+    /** The headers every answer of a group carries (README, "Model groups and failover"). */
     public Map<String, String> headers() {
-        GroupMember member = deployment();
+        return headers(calls, answered);
+    }
+
+    /**
+     * The headers of a stream head the heartbeat sends before any member's first event: the call in flight counts,
+     * and its member is the one the client will hear from (no failover once the head is out).
+     */
+    public Map<String, String> headHeaders() {
+        GroupMember calling = current;
+        GroupMember member = answered != null ? answered : calling;
+        return headers(calls + (answered == null && calling != null ? 1 : 0), member);
+    }
+
+    private static Map<String, String> headers(int calls, GroupMember member) {
         return member == null ? Map.of("x-llm-attempts", Integer.toString(calls))
                 : Map.of("x-llm-attempts", Integer.toString(calls), "x-llm-deployment", member.deployment());
     }
 
     /**
-     * Picks the member to call next: the first in order (after the one that just failed) that is not cooling down
-     * or waiting out a Retry-After; a member whose cooldown ended is taken as its one probe. When none is free, the
-     * member whose Retry-After ends first is waited for if that fits in {@code max_wait_ms}; else the client gets
-     * the last provider's failure, or 503 {@code no_healthy_deployment} when no call was made.
+     * Picks the member to call next: the first in order (after the one that just failed) that is not cooling down,
+     * waiting out a Retry-After or refusing this request; a member whose cooldown ended is taken as its one probe.
+     * When none is free, the member whose Retry-After ends first is waited for if that fits in {@code max_wait_ms};
+     * else the client gets the last failure, or 503 {@code no_healthy_deployment} when there was none. Once a
+     * stream's head is out ({@code headSent}) nobody else is tried.
      */
-    GroupMember choose(MemberHealth health, long nowNanos) {
+    GroupMember choose(long nowNanos, boolean headSent) {
         waitMs = 0;
+        if (headSent && lastFailure != null) {
+            throw giveUp();
+        }
         if (groupName == null) {
-            return chooseOnly(nowNanos);
+            return chooseOnly();
         }
         long earliest = Long.MAX_VALUE;
         GroupMember waitFor = null;
@@ -133,10 +167,13 @@ public final class Attempts {
         for (int i = 0; i < order.size(); i++) {
             int index = (next + i) % order.size();
             GroupMember m = order.get(index);
+            if (refused.contains(m)) {
+                continue;
+            }
             MemberHealth.Availability a = health.take(m.modelRowId(), nowNanos, cooldown != null);
             if (a.now()) {
                 next = index + 1;
-                return call(health, m, a.probe());
+                return call(m, a.probe());
             }
             earliest = Math.min(earliest, a.returnsAtNanos());
             if (!a.cooling() && a.returnsAtNanos() - waitForAt < 0) {
@@ -146,44 +183,42 @@ public final class Attempts {
         }
         if (waitFor != null) {
             long ms = Math.max(1, (waitForAt - nowNanos + 999_999) / 1_000_000);
-            if (waitedMs + ms <= retry.maxWaitMs()) {
+            if (ms <= retry.maxWaitMs() - waitedMs) {
                 waitMs = ms;
                 waitedMs += ms;
                 next = order.indexOf(waitFor) + 1;
-                return call(health, waitFor, false);
+                return call(waitFor, false);
             }
         }
         if (lastFailure != null) {
-            throw answeredBy(lastFailed, lastFailure);
+            throw giveUp();
         }
         throw noHealthyDeployment(earliest == Long.MAX_VALUE ? 1000 : (earliest - nowNanos) / 1_000_000);
     }
 
-    private GroupMember chooseOnly(long nowNanos) {
+    private GroupMember chooseOnly() {
         if (lastFailure != null) {
             long ms = lastRetryAfter == null ? 0 : lastRetryAfter;
-            if (waitedMs + ms > retry.maxWaitMs()) {
-                throw answeredBy(lastFailed, lastFailure);
+            if (refused.contains(order.get(0)) || ms > retry.maxWaitMs() - waitedMs) {
+                throw giveUp();
             }
             waitMs = ms;
             waitedMs += ms;
         }
-        return call(null, order.get(0), false);
+        return call(order.get(0), false);
     }
 
-    private GroupMember call(MemberHealth health, GroupMember member, boolean asProbe) {
+    private GroupMember call(GroupMember member, boolean asProbe) {
         current = member;
         probe = asProbe;
-        calls++;
-        if (health != null) {
-            health.started(member.modelRowId());
-            inFlight = true;
-        }
+        health.started(member.modelRowId());
+        inFlight = true;
         return member;
     }
 
-    /** The current member answered: the loop ends and the member is proven up. */
-    void succeeded(MemberHealth health) {
+    /** The current member answered (a 2xx, read; a stream's first event): the loop ends and the member is proven up. */
+    void succeeded() {
+        calls++;
         again = false;
         answered = current;
         health.succeeded(current.modelRowId());
@@ -191,67 +226,102 @@ public final class Attempts {
     }
 
     /**
-     * The current member failed with {@code failure}, judged {@code verdict}: throws it on unless another attempt may
-     * mend it and {@code mayRetry} (nothing has reached the client yet). The member's health learns of it either way.
+     * The current member failed with {@code failure}, judged {@code verdict}; {@code sent}: the provider was called
+     * (else the member's transformer refused the request, and nothing went out). Throws the failure on unless another
+     * member or attempt may mend it and {@code mayRetry} (nothing has reached the client). The member's health learns
+     * of it either way.
      */
-    void failed(MemberHealth health, RuntimeException failure, FailoverRules.Verdict verdict, boolean mayRetry,
-                long nowNanos) {
+    void failed(RuntimeException failure, FailoverRules.Verdict verdict, boolean sent, boolean mayRetry, long nowNanos) {
         GroupMember member = current;
-        endCall(health);
+        endCall();
+        current = null;
+        if (!sent) {
+            health.abandoned(member.modelRowId(), probe);
+            probe = false;
+            if (!(failure instanceof GatewayException refusal)) {
+                again = false;
+                throw failure;
+            }
+            // this member's schema cannot take the request; another member's may
+            refused.add(member);
+            leave(member, "refused (" + refusal.error().code() + ")");
+            lastFailure = failure;
+            lastFailed = null;
+            lastRetryAfter = null;
+            if (!mayRetry || refused.size() >= order.size()) {
+                throw giveUp();
+            }
+            return;
+        }
+        calls++;
         if (!verdict.retryable()) {
-            if ("client gone".equals(verdict.reason())) {
-                health.abandoned(member.modelRowId(), probe);
-            } else {
+            if (failure instanceof ProviderStatusException status && status.providerStatus() < 500) {
                 // refusing the client's request proves the member up
                 health.succeeded(member.modelRowId());
+            } else {
+                health.abandoned(member.modelRowId(), probe);
             }
             probe = false;
-            again = false;
-            throw answeredBy(member, failure);
+            lastFailure = failure;
+            lastFailed = member;
+            throw giveUp();
         }
-        health.failed(member.modelRowId(), cooldown, verdict.retryAfterMillis(), nowNanos);
+        health.failed(member.modelRowId(), cooldown, verdict.retryAfterMillis(), nowNanos, probe);
         probe = false;
-        synchronized (this) {
-            left.add(member.deployment() + ": " + verdict.reason());
-        }
+        leave(member, verdict.reason());
         lastFailure = failure;
         lastFailed = member;
         lastRetryAfter = verdict.retryAfterMillis();
-        current = null;
         if (calls >= retry.attempts() || !mayRetry) {
-            again = false;
-            throw answeredBy(member, failure);
+            throw giveUp();
         }
     }
 
-    /** {@code failure}, noting {@code member} as the deployment whose answer the client gets when it is the provider's. */
-    private RuntimeException answeredBy(GroupMember member, RuntimeException failure) {
+    /**
+     * Ends the loop with the last failure, for the client: the member chosen but not called is let go, and the
+     * member whose answer it was becomes the deployment the client heard from.
+     */
+    RuntimeException giveUp() {
         again = false;
-        if (failure instanceof ProviderStatusException) {
-            answered = member;
+        if (current != null) {
+            endCall();
+            health.abandoned(current.modelRowId(), probe);
+            probe = false;
+            current = null;
         }
-        return failure;
+        if (lastFailure instanceof ProviderStatusException) {
+            answered = lastFailed;
+        }
+        return lastFailure;
     }
 
     /** The request is over: its call no longer counts as in flight, and a probe it never judged goes back. */
-    void release(MemberHealth health) {
+    void release() {
         GroupMember member = answered != null ? answered : current;
         if (member != null) {
-            endCall(health);
+            endCall(member);
             health.abandoned(member.modelRowId(), probe);
             probe = false;
         }
     }
 
-    private void endCall(MemberHealth health) {
-        if (inFlight && health != null) {
-            GroupMember member = answered != null ? answered : current;
+    private synchronized void leave(GroupMember member, String why) {
+        left.add(member.deployment() + ": " + why);
+    }
+
+    private void endCall() {
+        endCall(current);
+    }
+
+    private void endCall(GroupMember member) {
+        if (inFlight && member != null) {
             health.finished(member.modelRowId());
             inFlight = false;
         }
     }
 
     private GatewayException noHealthyDeployment(long returnsInMs) {
+        again = false;
         return new GatewayException(new OpenAiError(503, OpenAiError.SERVER_ERROR, "no_healthy_deployment", "model",
                 "Every deployment of model group '" + groupName + "' is cooling down or rate-limited; retry after "
                         + RetryAfter.seconds(returnsInMs) + " s",

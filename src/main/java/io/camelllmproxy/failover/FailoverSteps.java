@@ -14,12 +14,14 @@ import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.InputStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,15 +56,30 @@ public final class FailoverSteps {
         plan(exchange, Attempts.forGroup(group, health));
     }
 
+    /** A request for a group none of whose members can serve: its 404 still says no call was made. */
+    public void planUnservable(Exchange exchange, String groupName) {
+        exchange.setVariable(ExchangeKeys.ATTEMPTS, Attempts.none(groupName, health));
+    }
+
     /**
      * Sets up the attempts of a request for a plain model when its provider's {@code config.retry} allows more than
-     * one call; otherwise the request goes the plain way (one call, no loop).
+     * one call; otherwise the request goes the plain way (one call, no loop), counted in flight for least-busy groups
+     * the model is in.
      */
     public void planModel(Exchange exchange, ModelTarget target) {
         RetryPolicy retry = ProviderRetry.of(target.config());
         if (retry.attempts() > 1) {
-            plan(exchange, Attempts.forModel(target, retry));
+            plan(exchange, Attempts.forModel(target, retry, health));
+            return;
         }
+        String member = target.modelRowId();
+        health.started(member);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                health.finished(member);
+            }
+        });
     }
 
     private void plan(Exchange exchange, Attempts attempts) {
@@ -70,7 +87,7 @@ public final class FailoverSteps {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                attempts.release(health);
+                attempts.release();
                 log(done, attempts);
             }
         });
@@ -80,7 +97,9 @@ public final class FailoverSteps {
     public Processor choose() {
         return exchange -> {
             Attempts attempts = attempts(exchange);
-            GroupMember member = attempts.choose(health, System.nanoTime());
+            // unset until the member's transformer built the call: a failure before that sent nothing
+            exchange.removeVariable(ExchangeKeys.UPSTREAM_REQUEST);
+            GroupMember member = attempts.choose(System.nanoTime(), headSent(exchange));
             ModelTarget target = member.target();
             if (target.credentialError() != null) {
                 throw new GatewayException(OpenAiError.of(500, OpenAiError.SERVER_ERROR, "provider_credentials_unreadable",
@@ -105,29 +124,45 @@ public final class FailoverSteps {
                     callback.done(true);
                     return true;
                 }
+                Runnable resume = () -> {
+                    if (headSent(exchange)) {
+                        // the heartbeat sent the head meanwhile: from now on no other member may be tried
+                        exchange.setException(attempts(exchange).giveUp());
+                    }
+                    callback.done(false);
+                };
                 Context context = Vertx.currentContext();
                 if (context != null && Context.isOnEventLoopThread()) {
-                    context.owner().setTimer(ms, id -> callback.done(false));
+                    context.owner().setTimer(ms, id -> resume.run());
                 } else {
-                    timer.schedule(() -> resumeOnWorker(callback), ms, TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> resumeOnWorker(resume), ms, TimeUnit.MILLISECONDS);
                 }
                 return false;
             }
         };
     }
 
-    private void resumeOnWorker(AsyncCallback callback) {
+    private void resumeOnWorker(Runnable resume) {
         try {
-            workers.execute(() -> callback.done(false));
+            workers.execute(resume);
         } catch (RejectedExecutionException e) {
-            callback.done(false);
+            resume.run();
         }
     }
 
-    /** After the member's answer was accepted (a 2xx head; a stream's first event): the loop ends. */
+    /**
+     * After the member's answer was accepted: a plain answer read whole (a connection that breaks while it is read
+     * still fails over: nothing has reached the client), a stream's first event there. The loop ends.
+     */
     public Processor succeeded() {
         return exchange -> {
-            attempts(exchange).succeeded(health);
+            if (!Boolean.TRUE.equals(exchange.getVariable(ExchangeKeys.STREAM, Boolean.class))) {
+                Message message = exchange.getMessage();
+                try (InputStream body = message.getBody(InputStream.class)) {
+                    message.setBody(body == null ? new byte[0] : body.readAllBytes());
+                }
+            }
+            attempts(exchange).succeeded();
             RequestBodyRelease.release(exchange);
         };
     }
@@ -147,8 +182,9 @@ public final class FailoverSteps {
             Attempts attempts = attempts(exchange);
             ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
             FailoverRules.Verdict verdict = FailoverRules.judge(failure, target == null ? null : target.providerName());
+            boolean sent = exchange.getVariable(ExchangeKeys.UPSTREAM_REQUEST) != null;
             boolean mayRetry = session == null || (!session.isCommitted() && !session.isClientGone());
-            attempts.failed(health, thrown, verdict, mayRetry, System.nanoTime());
+            attempts.failed(thrown, verdict, sent, mayRetry, System.nanoTime());
         };
     }
 
@@ -161,6 +197,11 @@ public final class FailoverSteps {
         LOG.info("Request {} for {}: {} after {} call(s); left {}", exchange.getExchangeId(), attempts.describe(),
                 answered != null ? "answered by " + answered.deployment() : "failed", attempts.calls(),
                 String.join("; ", attempts.left()));
+    }
+
+    private static boolean headSent(Exchange exchange) {
+        StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
+        return session != null && session.isCommitted();
     }
 
     private static Attempts attempts(Exchange exchange) {

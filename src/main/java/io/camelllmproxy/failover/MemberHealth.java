@@ -84,15 +84,18 @@ public final class MemberHealth {
     }
 
     /**
-     * The member failed: a failed probe, or the {@code cooldown.failures}-th failure in a row, takes it out for
+     * The member failed ({@code wasProbe}: the call was its half-open probe): a failed probe, or the
+     * {@code cooldown.failures}-th failure in a row, takes it out for
      * {@code cooldown.seconds}; a Retry-After keeps it out at least that long. {@code cooldown} null: no cooldown.
      */
-    public void failed(String memberKey, CooldownPolicy cooldown, Long retryAfterMillis, long nowNanos) {
+    public void failed(String memberKey, CooldownPolicy cooldown, Long retryAfterMillis, long nowNanos, boolean wasProbe) {
         Member m = member(memberKey);
         synchronized (m) {
             m.failures++;
-            boolean wasProbe = m.probing;
-            m.probing = false;
+            if (wasProbe) {
+                // only the probe's own outcome ends the half-open turn; another request's failure leaves it held
+                m.probing = false;
+            }
             if (cooldown != null && (wasProbe || m.failures >= cooldown.failures())) {
                 m.cooldownUntil = nonZero(nowNanos + cooldown.seconds() * 1_000_000_000L);
             }

@@ -1,5 +1,6 @@
 package io.camelllmproxy.http;
 
+import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.failover.FailoverSteps;
 import io.camelllmproxy.registry.ModelGroup;
 import io.camelllmproxy.registry.ModelResolver;
@@ -24,7 +25,13 @@ public class ModelResolution implements Processor {
     @Override
     public void process(Exchange exchange) {
         String name = exchange.getVariable(ExchangeKeys.MODEL_NAME, String.class);
-        ModelGroup group = resolver.group(name);
+        ModelGroup group;
+        try {
+            group = resolver.group(name);
+        } catch (GatewayException noMember) {
+            failover.planUnservable(exchange, name);
+            throw noMember;
+        }
         if (group != null) {
             failover.planGroup(exchange, group);
             return;

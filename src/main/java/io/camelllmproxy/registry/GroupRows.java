@@ -47,7 +47,8 @@ final class GroupRows {
                     members,
                     retry(first, members.size()),
                     cooldown(first),
-                    first.get("first_token_timeout_ms") instanceof Number n ? Math.max(0, n.longValue()) : null,
+                    // 0 or less (a hand-edited row) would fail every stream at once: the read timeout decides instead
+                    first.get("first_token_timeout_ms") instanceof Number n && n.longValue() > 0 ? n.longValue() : null,
                     RegistryRows.epochSeconds(first.get("group_created_at"))));
         }
         return groups;

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One wait for a group member's first stream event (StreamProcessors#firstEvent): whichever comes first of the
- * event (or the stream's end), a failure before any event, and the first-token timeout ends it, once. A failure
- * after the heartbeat sent the head goes on to the relay, which ends the stream with it in-band.
+ * event (or the stream's end), a failure before any event, and the first-token timeout ends it, once.
  */
 final class FirstEventWait {
 
@@ -54,8 +53,10 @@ final class FirstEventWait {
             return;
         }
         cancelTimer();
+        // after the heartbeat sent the head this still fails the call (no failover then, an in-band error), so a
+        // member whose streams break is not counted as one that answered
         RuntimeException failure = pushed.failureBeforeEvents();
-        if (failure != null && !session.isCommitted()) {
+        if (failure != null) {
             exchange.setException(failure);
         }
         callback.done(sync);

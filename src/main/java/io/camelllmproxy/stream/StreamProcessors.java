@@ -80,7 +80,7 @@ public final class StreamProcessors {
             Attempts attempts = exchange.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
             if (attempts != null) {
                 // a head the heartbeat sends before any member's first event still says who answers
-                session.headHeaders(attempts::headers);
+                session.headHeaders(attempts::headHeaders);
             }
             session.startHeartbeat();
             exchange.setVariable(ExchangeKeys.STREAM_SESSION, session);

@@ -14,9 +14,12 @@ public class UpstreamRequestBuilder implements Processor {
     @Override
     public void process(Exchange exchange) {
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
-        UpstreamRequest request = transformer.request(
-                exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class),
-                exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
+        ObjectNode chatRequest = exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class);
+        if (exchange.getVariable(ExchangeKeys.ATTEMPTS) != null) {
+            // transformers fill in their provider's defaults on the request: the next member must get it as sent
+            chatRequest = chatRequest.deepCopy();
+        }
+        UpstreamRequest request = transformer.request(chatRequest, exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
         exchange.setVariable(ExchangeKeys.UPSTREAM_REQUEST, request);
     }
 }

@@ -1,6 +1,5 @@
 package io.camelllmproxy.upstream;
 
-import io.camelllmproxy.failover.RetryAfter;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;

@@ -17,9 +17,9 @@ class MemberHealthTest {
     void consecutiveFailuresStartACooldownAndOneProbeEndsIt() {
         MemberHealth health = new MemberHealth();
         long now = 1_000 * SECOND;
-        health.failed("m", TWO_FOR_TEN, null, now);
+        health.failed("m", TWO_FOR_TEN, null, now, false);
         assertTrue(health.take("m", now, true).now(), "one failure of two is not yet a cooldown");
-        health.failed("m", TWO_FOR_TEN, null, now);
+        health.failed("m", TWO_FOR_TEN, null, now, false);
         MemberHealth.Availability out = health.take("m", now + SECOND, true);
         assertFalse(out.now());
         assertTrue(out.cooling());
@@ -37,19 +37,28 @@ class MemberHealthTest {
     void aFailedProbeStartsAnotherCooldown() {
         MemberHealth health = new MemberHealth();
         long now = 5 * SECOND;
-        health.failed("m", TWO_FOR_TEN, null, now);
-        health.failed("m", TWO_FOR_TEN, null, now);
+        health.failed("m", TWO_FOR_TEN, null, now, false);
+        health.failed("m", TWO_FOR_TEN, null, now, false);
         long later = now + 10 * SECOND;
         assertTrue(health.take("m", later, true).probe());
-        health.failed("m", TWO_FOR_TEN, null, later);
+        health.failed("m", TWO_FOR_TEN, null, later, true);
         assertFalse(health.take("m", later + 9 * SECOND, true).now());
         assertTrue(health.take("m", later + 10 * SECOND, true).probe());
     }
 
     @Test
+    void anotherRequestsFailureLeavesTheProbeHeld() {
+        MemberHealth health = new MemberHealth();
+        health.failed("m", new CooldownPolicy(1, 0), null, 0, false);
+        assertTrue(health.take("m", 1, true).probe());
+        health.failed("m", new CooldownPolicy(1, 0), null, 1, false);
+        assertFalse(health.take("m", 2, true).now(), "still one probe at a time");
+    }
+
+    @Test
     void anAbandonedProbeGoesBack() {
         MemberHealth health = new MemberHealth();
-        health.failed("m", new CooldownPolicy(1, 0), null, 0);
+        health.failed("m", new CooldownPolicy(1, 0), null, 0, false);
         assertTrue(health.take("m", 1, true).probe());
         health.abandoned("m", true);
         assertTrue(health.take("m", 1, true).probe(), "the next request may probe");
@@ -58,7 +67,7 @@ class MemberHealthTest {
     @Test
     void retryAfterKeepsTheMemberOutWithoutACooldown() {
         MemberHealth health = new MemberHealth();
-        health.failed("m", TWO_FOR_TEN, 3_000L, 0);
+        health.failed("m", TWO_FOR_TEN, 3_000L, 0, false);
         MemberHealth.Availability out = health.take("m", SECOND, true);
         assertFalse(out.now());
         assertFalse(out.cooling(), "waiting out a Retry-After is not a cooldown");
@@ -69,7 +78,7 @@ class MemberHealthTest {
     @Test
     void aCallerThatIgnoresCooldownStillHonoursRetryAfterOnly() {
         MemberHealth health = new MemberHealth();
-        health.failed("m", new CooldownPolicy(1, 60), null, 0);
+        health.failed("m", new CooldownPolicy(1, 60), null, 0, false);
         assertTrue(health.take("m", SECOND, false).now());
     }
 

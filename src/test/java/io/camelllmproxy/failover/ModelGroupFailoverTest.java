@@ -65,6 +65,9 @@ class ModelGroupFailoverTest {
                         + provider("refused", "openai", "http://127.0.0.1:" + closedPort + "/v1", "sk-9", null, model)
                         + provider("nowhere", "openai", "http://no-such-host.invalid/v1", "sk-10", null, model)
                         + provider("reset", "openai", "http://127.0.0.1:" + resetting.port() + "/v1", "sk-11", null, model)
+                        + provider("defaults", "openai", first.baseUrl(), "sk-12", "    default_max_tokens: 7\n", model,
+                        "{model_id: off, model_name: Off, enabled: false}")
+                        + provider("claude", "anthropic", third.baseUrl(), "sk-13", null, model)
                         + "model_groups:\n"
                         + group("pair", "fallback", "{attempts: 2}", "{failures: 1000, seconds: 30}", "one", "two")
                         + group("via-refused", "fallback", null, null, "refused", "two")
@@ -77,6 +80,9 @@ class ModelGroupFailoverTest {
                         + group("cool", "fallback", "{attempts: 2}", "{failures: 2, seconds: 1}", "cooling", "two")
                         + group("down", "fallback", "{attempts: 1}", "{failures: 1, seconds: 30}", "fragile")
                         + group("busy", "least-busy", null, null, "slow", "two")
+                        + group("with-defaults", "fallback", null, null, "defaults", "two")
+                        + group("mixed", "fallback", "{attempts: 1}", null, "claude", "two")
+                        + "  - name: dead\n    members:\n      - {provider: defaults, model_id: off}\n"
                         + "  - name: split\n    strategy: weighted\n    members:\n"
                         + "      - {provider: one, model_id: m, weight: 3}\n"
                         + "      - {provider: two, model_id: m, weight: 1}\n",
@@ -160,6 +166,47 @@ class ModelGroupFailoverTest {
             assertEquals("two/m", header(response, "x-llm-deployment"), group);
             second.take();
         }
+    }
+
+    @Test
+    void theNextMemberGetsTheRequestAsTheClientSentIt() throws Exception {
+        first.replyJson(503, "{\"error\":{\"message\":\"overloaded\"}}");
+        HttpResponse<String> response = chat("with-defaults");
+        assertEquals("from two", content(response));
+        assertEquals(7, Json.MAPPER.readTree(first.take().body()).get("max_tokens").asInt(), "the first member's default");
+        assertTrue(Json.MAPPER.readTree(second.take().body()).path("max_tokens").isMissingNode(),
+                "no default of another member");
+    }
+
+    @Test
+    void anAnswerBrokenWhileItIsReadFailsOver() throws Exception {
+        first.reply(new FakeUpstream.Sse(List.of("{\"id\":", "\"half\""), 0, 1));
+        HttpResponse<String> response = chat("pair");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("from two", content(response));
+        assertEquals("2", header(response, "x-llm-attempts"));
+        first.take();
+        second.take();
+    }
+
+    @Test
+    void aMemberWhoseSchemaCannotTakeTheRequestIsSkippedWithoutACall() throws Exception {
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions",
+                "{\"model\":\"mixed\",\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("from two", content(response));
+        assertEquals("1", header(response, "x-llm-attempts"), "the Anthropic member refused before any call");
+        assertEquals("two/m", header(response, "x-llm-deployment"));
+        assertTrue(third.receivedNothing());
+        second.take();
+    }
+
+    @Test
+    void aGroupWithoutAnEnabledMemberIs404WithNoCall() throws Exception {
+        HttpResponse<String> response = chat("dead");
+        assertEquals(404, response.statusCode());
+        assertEquals("model_not_found", error(response).get("code").asText());
+        assertEquals("0", header(response, "x-llm-attempts"));
     }
 
     @Test

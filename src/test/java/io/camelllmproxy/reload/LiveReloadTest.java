@@ -106,6 +106,7 @@ class LiveReloadTest {
             new Edit("chat-completions.camel.yaml", "direct:llm-chat-complete"),
             new Edit("chat-stream.camel.yaml", "direct:llm-chat-stream"),
             new Edit("provider-dispatch.camel.yaml", "direct:llm-provider-dispatch"),
+            new Edit("provider-call.camel.yaml", "direct:llm-provider-call"),
             new Edit("registry-refresh.camel.yaml", "timer:llm-registry-refresh"),
             new Edit("admin-api.camel.yaml", "direct:llm-admin-list-providers"),
             new Edit("openai-api.camel.yaml", "direct:llm-list-models"),

@@ -1,4 +1,4 @@
-package io.camelllmproxy.failover;
+package io.camelllmproxy.upstream;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
@@ -52,6 +52,16 @@ class RetryAfterTest {
         assertNull(millis());
         assertNull(millis("Retry-After", "soon"));
         assertNull(millis("retry-after-ms", ""));
+        for (String odd : new String[] {"Infinity", "NaN", "1e30", "-5", "0x10", "+3"}) {
+            assertNull(millis("Retry-After", odd), odd);
+            assertNull(millis("retry-after-ms", odd), odd);
+        }
+    }
+
+    @Test
+    void aWaitIsBelievedUpToAnHour() {
+        assertEquals(RetryAfter.MAX_MILLIS, millis("Retry-After", "999999999999"));
+        assertEquals(RetryAfter.MAX_MILLIS, millis("retry-after-ms", "86400000"));
     }
 
     @Test
