@@ -5,7 +5,9 @@ import io.camelllmproxy.registry.GroupStrategy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToIntFunction;
 
@@ -63,7 +65,7 @@ public final class MemberOrder {
     /** Fewest requests in flight first; ties in listed order, so an idle group behaves as fallback. */
     static List<GroupMember> leastBusy(List<GroupMember> members, ToIntFunction<GroupMember> inFlight) {
         // counts read once: they change under the sort, and a comparator must not
-        java.util.Map<GroupMember, Integer> busy = new java.util.IdentityHashMap<>();
+        Map<GroupMember, Integer> busy = new IdentityHashMap<>();
         for (GroupMember m : members) {
             busy.put(m, inFlight.applyAsInt(m));
         }

@@ -30,11 +30,17 @@ final class BootstrapGroups {
         this.c = c;
     }
 
+    /** Groups inserted and updated by {@link #write}. */
+    record Written(int inserted, int updated) {
+    }
+
     /**
-     * {@code counts[4]} and {@code counts[5]}: groups inserted and updated. {@code fileModels}: where the file names
-     * each of its models ({@code provider/model_id}), which must not take a stored group's name either.
+     * Upserts the file's groups. {@code fileModels}: where the file names each of its models
+     * ({@code provider/model_id}), which must not take a stored group's name either.
      */
-    void write(List<BootstrapGroup> groups, Map<String, String> fileModels, int[] counts) throws SQLException {
+    Written write(List<BootstrapGroup> groups, Map<String, String> fileModels) throws SQLException {
+        int inserted = 0;
+        int updated = 0;
         Map<String, String> where = new LinkedHashMap<>();
         for (BootstrapGroup group : groups) {
             where.put(group.name(), group.where());
@@ -50,10 +56,10 @@ final class BootstrapGroups {
                 columns.put("name", group.name());
                 columns.putIfAbsent("strategy", "fallback");
                 BootstrapWriter.insert(c, "llm_model_groups", columns);
-                counts[4]++;
+                inserted++;
             } else {
                 BootstrapWriter.update(c, "llm_model_groups", columns, "id", id);
-                counts[5]++;
+                updated++;
             }
             replaceMembers(id, group.members(), rowIds);
         }
@@ -62,6 +68,7 @@ final class BootstrapGroups {
             throw new BootstrapException("the registry bootstrap file is invalid; nothing was applied:\n  "
                     + String.join("\n  ", problems));
         }
+        return new Written(inserted, updated);
     }
 
     /** The model row of each member, or null after noting each one that does not exist. */

@@ -47,7 +47,8 @@ final class BootstrapWriter {
      * it is then (file and database together): a problem there throws and rolls everything back.
      */
     Outcome write(List<BootstrapEntry> entries, List<BootstrapGroup> groups, String file) throws SQLException {
-        int[] counts = new int[6];
+        int[] counts = new int[4];
+        BootstrapGroups.Written written;
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -61,7 +62,7 @@ final class BootstrapWriter {
                 Map<String, String> fileModels = new HashMap<>();
                 entries.forEach(e -> e.models().forEach(m -> fileModels.put(e.name() + "/" + m.get("model_id"),
                         file + ":" + e.line() + ": provider '" + e.name() + "'")));
-                new BootstrapGroups(c).write(groups, fileModels, counts);
+                written = new BootstrapGroups(c).write(groups, fileModels);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -70,7 +71,7 @@ final class BootstrapWriter {
                 c.setAutoCommit(autoCommit);
             }
         }
-        return new Outcome(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        return new Outcome(counts[0], counts[1], counts[2], counts[3], written.inserted(), written.updated());
     }
 
     private String upsertProvider(Connection c, BootstrapEntry entry, int[] counts) throws SQLException {
