@@ -38,6 +38,7 @@ class ModelGroupFailoverTest {
     static FakeUpstream third;
     static FakeUpstream silent;
     static ResettingProvider resetting;
+    static FullBacklog full;
     static GatewayHarness gateway;
 
     @BeforeAll
@@ -48,6 +49,7 @@ class ModelGroupFailoverTest {
         silent = new FakeUpstream();
         silent.reply(new FakeUpstream.Silence());
         resetting = new ResettingProvider();
+        full = new FullBacklog();
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -65,6 +67,7 @@ class ModelGroupFailoverTest {
                         + provider("refused", "openai", "http://127.0.0.1:" + closedPort + "/v1", "sk-9", null, model)
                         + provider("nowhere", "openai", "http://no-such-host.invalid/v1", "sk-10", null, model)
                         + provider("reset", "openai", "http://127.0.0.1:" + resetting.port() + "/v1", "sk-11", null, model)
+                        + provider("full", "openai", "http://127.0.0.1:" + full.port() + "/v1", "sk-14", null, model)
                         + provider("defaults", "openai", first.baseUrl(), "sk-12", "    default_max_tokens: 7\n", model,
                         "{model_id: off, model_name: Off, enabled: false}")
                         + provider("claude", "anthropic", third.baseUrl(), "sk-13", null, model)
@@ -74,6 +77,7 @@ class ModelGroupFailoverTest {
                         + group("via-nowhere", "fallback", null, null, "nowhere", "two")
                         + group("via-reset", "fallback", null, null, "reset", "two")
                         + group("via-silent", "fallback", null, null, "slow", "two")
+                        + group("via-full", "fallback", null, null, "full", "two")
                         + group("patient", "fallback", "{attempts: 2, max_wait_ms: 5000}", null, "three")
                         + group("skipping", "fallback", "{attempts: 2, max_wait_ms: 1000}", null, "limited", "two")
                         + group("impatient", "fallback", "{attempts: 3, max_wait_ms: 1000}", null, "lonely")
@@ -86,7 +90,7 @@ class ModelGroupFailoverTest {
                         + "  - name: split\n    strategy: weighted\n    members:\n"
                         + "      - {provider: one, model_id: m, weight: 3}\n"
                         + "      - {provider: two, model_id: m, weight: 1}\n",
-                Map.of("llm.upstream.read-timeout-ms", "2000"));
+                Map.of("llm.upstream.read-timeout-ms", "2000", "llm.upstream.connect-timeout-ms", "1000"));
     }
 
     static String group(String name, String strategy, String retry, String cooldown, String... providers) {
@@ -112,6 +116,7 @@ class ModelGroupFailoverTest {
             f.close();
         }
         resetting.close();
+        full.close();
     }
 
     @BeforeEach
@@ -158,7 +163,7 @@ class ModelGroupFailoverTest {
 
     @Test
     void transportFailuresFailOver() throws Exception {
-        for (String group : List.of("via-refused", "via-nowhere", "via-reset", "via-silent")) {
+        for (String group : List.of("via-refused", "via-nowhere", "via-reset", "via-silent", "via-full")) {
             HttpResponse<String> response = chat(group);
             assertEquals(200, response.statusCode(), group + ": " + response.body());
             assertEquals("from two", content(response), group);
@@ -352,6 +357,40 @@ class ModelGroupFailoverTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> log.texts().stream()
                     .anyMatch(l -> l.contains("model group 'pair'") && l.contains("answered by two/m")
                             && l.contains("one/m: HTTP 503")));
+        }
+    }
+
+    /**
+     * A listening socket that never accepts, its queue filled: Linux drops further connection attempts, so a
+     * connect to it times out (where a kernel answers them anyway, the call still fails over on the read timeout).
+     */
+    static final class FullBacklog implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        private final List<Socket> queued = new java.util.ArrayList<>();
+
+        FullBacklog() throws Exception {
+            for (int i = 0; i < 3; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(new java.net.InetSocketAddress(server.getInetAddress(), server.getLocalPort()), 200);
+                    queued.add(socket);
+                } catch (java.io.IOException queueFull) {
+                    socket.close();
+                    break;
+                }
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Socket s : queued) {
+                s.close();
+            }
+            server.close();
         }
     }
 

@@ -335,10 +335,10 @@ class LiveReloadTest {
      */
     /** The route files each kind of request runs through (errors.camel.yaml holds every route's configuration). */
     private static final Map<String, List<String>> RUNS_THROUGH = Map.of(
-            "chat", List.of("openai-api", "chat-completions", "provider-dispatch", "upstream-call", "errors"),
-            "chat-2", List.of("openai-api", "chat-completions", "provider-dispatch", "upstream-call", "errors"),
-            "stream", List.of("openai-api", "chat-stream", "provider-dispatch", "upstream-call", "errors"),
-            "in-jvm", List.of("chat-in-jvm", "chat-completions", "provider-dispatch", "upstream-call", "errors"),
+            "chat", List.of("openai-api", "chat-completions", "provider-call", "provider-dispatch", "upstream-call", "errors"),
+            "chat-2", List.of("openai-api", "chat-completions", "provider-call", "provider-dispatch", "upstream-call", "errors"),
+            "stream", List.of("openai-api", "chat-stream", "provider-call", "provider-dispatch", "upstream-call", "errors"),
+            "in-jvm", List.of("chat-in-jvm", "chat-completions", "provider-call", "provider-dispatch", "upstream-call", "errors"),
             "models", List.of("openai-api", "errors"),
             "admin", List.of("admin-api", "errors"),
             "unknown-model", List.of("openai-api", "errors"));
