@@ -121,6 +121,11 @@ public final class Attempts {
         return current;
     }
 
+    /** Whether a member failed this request already (so that calling another is a failover). */
+    boolean failedBefore() {
+        return lastFailure != null;
+    }
+
     /** "member: why it was left" for each member left, in order. */
     public synchronized List<String> left() {
         return List.copyOf(left);

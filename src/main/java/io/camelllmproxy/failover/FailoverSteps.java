@@ -47,10 +47,6 @@ public final class FailoverSteps {
         this.workers = workers;
     }
 
-    public MemberHealth health() {
-        return health;
-    }
-
     /** Sets up the attempts of a request for {@code group}; they end with the exchange. */
     public void planGroup(Exchange exchange, ModelGroup group) {
         plan(exchange, Attempts.forGroup(group, health));
@@ -125,8 +121,8 @@ public final class FailoverSteps {
                     return true;
                 }
                 Runnable resume = () -> {
-                    if (headSent(exchange)) {
-                        // the heartbeat sent the head meanwhile: from now on no other member may be tried
+                    if (headSent(exchange) && attempts(exchange).failedBefore()) {
+                        // the heartbeat sent the head meanwhile: no member but the one that failed may answer now
                         exchange.setException(attempts(exchange).giveUp());
                     }
                     callback.done(false);
