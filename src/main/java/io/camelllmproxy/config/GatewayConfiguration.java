@@ -19,6 +19,7 @@ import io.camelllmproxy.crypto.EncryptionSecret;
 import io.camelllmproxy.embed.InJvmCallResult;
 import io.camelllmproxy.embed.InJvmChatRequest;
 import io.camelllmproxy.events.RequestEvents;
+import io.camelllmproxy.failover.AttemptsPending;
 import io.camelllmproxy.failover.FailoverSteps;
 import io.camelllmproxy.failover.MemberHealth;
 import io.camelllmproxy.health.GatewayHealthChecks;
@@ -196,6 +197,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         FailoverSteps failover = new FailoverSteps(new MemberHealth(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads);
         beans.put("llm-model-resolution", new ModelResolution(resolver, failover));
+        beans.put("llm-attempts-pending", new AttemptsPending());
         beans.put("llm-attempt-choose", failover.choose());
         beans.put("llm-attempt-wait", failover.await());
         beans.put("llm-attempt-succeeded", failover.succeeded());
