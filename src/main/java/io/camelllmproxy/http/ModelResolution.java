@@ -28,9 +28,12 @@ public class ModelResolution implements Processor {
         ModelGroup group;
         try {
             group = resolver.group(name);
-        } catch (GatewayException noMember) {
-            failover.planUnservable(exchange, name);
-            throw noMember;
+        } catch (GatewayException notServed) {
+            if ("model_not_found".equals(notServed.error().code())) {
+                // a group without an enabled member: its 404 says no call was made, as every group answer does
+                failover.planUnservable(exchange, name);
+            }
+            throw notServed;
         }
         if (group != null) {
             failover.planGroup(exchange, group);

@@ -20,17 +20,15 @@ final class FirstEventWait {
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final PushedEvents pushed;
-    private final StreamSession session;
     private final Long timeoutMs;
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile long timerId = -1;
     private volatile Vertx vertx;
 
-    FirstEventWait(Exchange exchange, AsyncCallback callback, PushedEvents pushed, StreamSession session, Long timeoutMs) {
+    FirstEventWait(Exchange exchange, AsyncCallback callback, PushedEvents pushed, Long timeoutMs) {
         this.exchange = exchange;
         this.callback = callback;
         this.pushed = pushed;
-        this.session = session;
         this.timeoutMs = timeoutMs;
     }
 

@@ -128,7 +128,7 @@ public final class StreamProcessors {
                     callback.done(true);
                     return true;
                 }
-                return new FirstEventWait(exchange, callback, pushed, session(exchange), attempts.firstTokenTimeoutMs()).start();
+                return new FirstEventWait(exchange, callback, pushed, attempts.firstTokenTimeoutMs()).start();
             }
         };
     }
