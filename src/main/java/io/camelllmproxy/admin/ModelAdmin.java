@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,8 @@ import java.util.UUID;
 
 /** {@code /llm/models}: the reference's model CRUD and state, and {@code /llm/gateway/models}. */
 public class ModelAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelAdmin.class);
 
     private static final Set<String> FIELDS = Set.of("provider_id", "model_id", "model_name", "model_alias", "description",
             "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision", "context_window",
@@ -124,10 +128,22 @@ public class ModelAdmin {
 
     public void delete(Exchange exchange) {
         String id = AdminIo.param(exchange, "id");
+        List<String> groups = new ArrayList<>();
+        String[] name = new String[1];
         db.inTransaction(() -> {
-            existing(id);
+            Map<String, Object> row = existing(id);
+            name[0] = row.get("provider_name") + "/" + row.get("model_id");
+            groups.clear();
+            // the model's group memberships go with it (ON DELETE CASCADE); the groups that lose one are named in the log
+            for (Map<String, Object> group : db.query("SELECT DISTINCT g.name FROM llm_model_groups g"
+                    + " JOIN llm_model_group_members gm ON gm.group_id = g.id WHERE gm.model_row_id = ? ORDER BY g.name", id)) {
+                groups.add(String.valueOf(group.get("name")));
+            }
             db.update("DELETE FROM llm_models WHERE id = ?", id);
         });
+        if (!groups.isEmpty()) {
+            LOG.info("Model '{}' deleted; model groups that lost a member: {}", name[0], String.join(", ", groups));
+        }
         reload.run();
         AdminIo.noContent(exchange);
     }

@@ -302,6 +302,22 @@ class GroupAdminTest {
     }
 
     @Test
+    void deletingAModelRemovesItFromItsGroupsAndNamesThemInTheLog() throws Exception {
+        String p = provider("mdel-p");
+        String gone = model(p, "mdel-gone", "");
+        model(p, "mdel-kept", "");
+        created("/llm/groups", group("mdel-group", member("mdel-p", "mdel-gone", 1) + "," + member("mdel-p", "mdel-kept", 1), ""));
+        List<String> logged = new ArrayList<>();
+        try (LogCapture log = LogCapture.of(ModelAdmin.class, Level.INFO)) {
+            assertEquals(204, call("DELETE", "/llm/models/" + gone, null).statusCode());
+            log.lines().forEach(line -> logged.add(line.message()));
+        }
+        assertTrue(logged.contains("Model 'mdel-p/mdel-gone' deleted; model groups that lost a member: mdel-group"),
+                logged.toString());
+        assertEquals(List.of("mdel-p/mdel-kept/1"), members(json(call("GET", "/llm/groups/mdel-group", null))));
+    }
+
+    @Test
     void deletingAProviderRemovesItsMembersAndNamesTheGroupsInTheLog() throws Exception {
         String keep = provider("del-keep");
         String going = provider("del-going");
