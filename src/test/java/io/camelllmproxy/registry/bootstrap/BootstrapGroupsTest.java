@@ -2,18 +2,13 @@ package io.camelllmproxy.registry.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
-import io.camelllmproxy.crypto.CredentialCipher;
-import io.camelllmproxy.registry.RegistryDatabase;
-import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.support.GatewayHarness;
-import io.camelllmproxy.support.TestDatabase;
 import io.camelllmproxy.transform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -58,31 +53,26 @@ class BootstrapGroupsTest {
                   - {provider: azure-backup, model_id: gpt4o-deploy}
             """;
 
-    final CredentialCipher cipher = new CredentialCipher("bootstrap-test-secret");
+    BootstrapDatabase db;
     HikariDataSource dataSource;
-    Path dir;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        dataSource = RegistryDatabase.open(db.url(), db.user(), db.password(), 2);
-        RegistryDatabase.migrate(dataSource, db.url());
-        dir = Files.createTempDirectory("bootstrap-groups");
+        db = new BootstrapDatabase();
+        dataSource = db.dataSource;
     }
 
     @AfterEach
     void tearDown() {
-        dataSource.close();
+        db.close();
     }
 
     Path write(String yaml) throws Exception {
-        Path file = dir.resolve("registry.yaml");
-        Files.writeString(file, yaml);
-        return file;
+        return db.write(yaml);
     }
 
     void apply(Path file) {
-        RegistryBootstrap.apply(file, dataSource, cipher, new UpstreamAddressPolicy(true), Map.<String, String>of()::get);
+        db.apply(file, Map.of());
     }
 
     String failure(String yaml) throws Exception {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,32 +49,29 @@ class RegistryBootstrapTest {
                 models: []
             """;
 
-    final CredentialCipher cipher = new CredentialCipher("bootstrap-test-secret");
     final Map<String, String> env = Map.of("TEST_OPENAI_KEY", "sk-from-env");
+    BootstrapDatabase db;
     HikariDataSource dataSource;
-    Path dir;
+    CredentialCipher cipher;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        dataSource = RegistryDatabase.open(db.url(), db.user(), db.password(), 2);
-        RegistryDatabase.migrate(dataSource, db.url());
-        dir = Files.createTempDirectory("bootstrap");
+        db = new BootstrapDatabase();
+        dataSource = db.dataSource;
+        cipher = db.cipher;
     }
 
     @AfterEach
     void tearDown() {
-        dataSource.close();
+        db.close();
     }
 
     Path write(String yaml) throws Exception {
-        Path file = dir.resolve("registry.yaml");
-        Files.writeString(file, yaml);
-        return file;
+        return db.write(yaml);
     }
 
     void apply(Path file) {
-        RegistryBootstrap.apply(file, dataSource, cipher, new io.camelllmproxy.security.UpstreamAddressPolicy(true), env::get);
+        db.apply(file, env);
     }
 
     List<List<String>> rows(String sql) throws Exception {
@@ -249,10 +245,10 @@ class RegistryBootstrapTest {
 
     @Test
     void aNullTemperatureOnContextForgesSchemaNamesTheLineAndChangesNothing() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        ContextForgeSchema.create(db);
-        try (HikariDataSource cf = RegistryDatabase.open(db.url(), db.user(), db.password(), 2)) {
-            RegistryDatabase.migrate(cf, db.url());
+        TestDatabase contextForge = TestDatabase.create();
+        ContextForgeSchema.create(contextForge);
+        try (HikariDataSource cf = RegistryDatabase.open(contextForge.url(), contextForge.user(), contextForge.password(), 2)) {
+            RegistryDatabase.migrate(cf, contextForge.url());
             Path file = write("providers:\n  - name: cf\n    provider_type: openai\n    default_temperature: null\n");
             BootstrapException e = assertThrows(BootstrapException.class, () -> RegistryBootstrap.apply(file, cf, cipher,
                     new io.camelllmproxy.security.UpstreamAddressPolicy(true), env::get));
@@ -287,7 +283,7 @@ class RegistryBootstrapTest {
 
     @Test
     void aMissingFileIsSkipped() throws Exception {
-        apply(dir.resolve("absent.yaml"));
+        apply(db.write("").resolveSibling("absent.yaml"));
         assertTrue(rows("SELECT id FROM llm_providers").isEmpty());
     }
 
