@@ -25,6 +25,10 @@ import java.util.Set;
  */
 public final class Attempts {
 
+    /** The first wait before calling a member again that failed without naming a wait; it doubles per call. */
+    static final long BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 8_000;
+
     private final MemberHealth health;
     private final String groupName;
     private final List<GroupMember> order;
@@ -178,6 +182,11 @@ public final class Attempts {
             MemberHealth.Availability a = health.take(m.modelRowId(), nowNanos, cooldown != null);
             if (a.now()) {
                 next = index + 1;
+                if (m == lastFailed) {
+                    // the member that just failed is all there is: not again at once
+                    waitMs = Math.min(backoffMs(), Math.max(0, retry.maxWaitMs() - waitedMs));
+                    waitedMs += waitMs;
+                }
                 return call(m, a.probe());
             }
             earliest = Math.min(earliest, a.returnsAtNanos());
@@ -203,14 +212,22 @@ public final class Attempts {
 
     private GroupMember chooseOnly() {
         if (lastFailure != null) {
-            long ms = lastRetryAfter == null ? 0 : lastRetryAfter;
-            if (refused.contains(order.get(0)) || ms > retry.maxWaitMs() - waitedMs) {
+            long left = retry.maxWaitMs() - waitedMs;
+            if (refused.contains(order.get(0)) || lastRetryAfter != null && lastRetryAfter > left) {
                 throw giveUp();
             }
-            waitMs = ms;
-            waitedMs += ms;
+            waitMs = lastRetryAfter != null ? lastRetryAfter : Math.min(backoffMs(), Math.max(0, left));
+            waitedMs += waitMs;
         }
         return call(order.get(0), false);
+    }
+
+    /** The wait before calling the member that failed last again, when it named none: 0.5 s, doubling, up to 8 s. */
+    private long backoffMs() {
+        if (lastRetryAfter != null) {
+            return 0;
+        }
+        return Math.min(MAX_BACKOFF_MS, BACKOFF_MS << Math.min(4, Math.max(0, calls - 1)));
     }
 
     private GroupMember call(GroupMember member, boolean asProbe) {

@@ -68,6 +68,23 @@ class AttemptsTest {
     }
 
     @Test
+    void theOnlyMemberLeftIsCalledAgainAfterABackoffWithinMaxWait() {
+        MemberHealth health = new MemberHealth();
+        GroupMember only = member("a", "openai", null);
+        Attempts attempts = Attempts.forGroup(group(new RetryPolicy(4, 1_200), only), health);
+        attempts.choose(0, false);
+        fail(attempts, status(500, null), 0);
+        assertSame(only, attempts.choose(0, false));
+        assertEquals(500, attempts.waitMs());
+        fail(attempts, status(500, null), 0);
+        attempts.choose(0, false);
+        assertEquals(700, attempts.waitMs(), "1,000 ms doubled, cut to what max_wait_ms leaves");
+        fail(attempts, status(500, null), 0);
+        attempts.choose(0, false);
+        assertEquals(0, attempts.waitMs(), "the wait is spent: called at once");
+    }
+
+    @Test
     void aWaitBeyondMaxWaitGivesTheLastProviderAnswer() {
         MemberHealth health = new MemberHealth();
         GroupMember only = member("a", "openai", null);

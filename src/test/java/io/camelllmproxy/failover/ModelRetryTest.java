@@ -68,6 +68,20 @@ class ModelRetryTest {
     }
 
     @Test
+    void aFailureWithoutRetryAfterIsRetriedAfterABackoff() throws Exception {
+        upstream.replyOnce(new FakeUpstream.Json(503, "{\"error\":{\"message\":\"overloaded\"}}", Map.of()));
+        long started = System.nanoTime();
+        HttpResponse<String> response = chat("m");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("2", response.headers().firstValue("x-llm-attempts").orElse(null));
+        upstream.take();
+        upstream.take();
+        // a lower bound only, as above: the provider is not asked again at once
+        assertTrue(tookMs >= Attempts.BACKOFF_MS, "retried after " + tookMs + " ms");
+    }
+
+    @Test
     void aRetryAfterBeyondMaxWaitIsTheClientsAnswer() throws Exception {
         upstream.reply(new FakeUpstream.Json(429, "{\"error\":{\"message\":\"quota\"}}", Map.of("Retry-After", "20")));
         HttpResponse<String> response = chat("m");
