@@ -5,6 +5,7 @@ import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.security.ForbiddenAddressException;
 import io.camelllmproxy.stream.ClientGoneException;
 import io.camelllmproxy.stream.UpstreamProtocolException;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
@@ -17,6 +18,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
 
 /**
  * Decides which OpenAI error a failure becomes. Transport failures are found anywhere in the cause chain,
@@ -46,6 +48,12 @@ public final class ErrorMapping {
         }
         String provider = providerName == null ? "the upstream provider" : "provider '" + providerName + "'";
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DirectConsumerNotAvailableException) {
+                // a route this request needed was swapped by a live reload and not back in time: worth sending again
+                return new OpenAiError(503, OpenAiError.SERVER_ERROR, "route_reloading", null,
+                        "A route serving this request was being replaced (a live reload); send the request again",
+                        Map.of("Retry-After", "1"));
+            }
             if (t instanceof ConnectionRequestTimeoutException) {
                 return OpenAiError.of(503, OpenAiError.SERVER_ERROR, "upstream_pool_exhausted",
                         "Every connection to " + provider + " is in use; retry shortly");
