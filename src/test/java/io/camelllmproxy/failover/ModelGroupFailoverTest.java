@@ -124,7 +124,7 @@ class ModelGroupFailoverTest {
         first.replyJson(200, ANSWER.formatted("one"));
         second.replyJson(200, ANSWER.formatted("two"));
         third.replyJson(200, ANSWER.formatted("three"));
-        for (FakeUpstream f : List.of(first, second, third)) {
+        for (FakeUpstream f : List.of(first, second, third, silent)) {
             f.clearReceived();
         }
     }

@@ -48,7 +48,7 @@ class StreamFailoverTest {
                         + "      - {provider: flaky, model_id: m}\n"
                         + "      - {provider: good, model_id: m}\n"
                         + "    cooldown: {failures: 1000, seconds: 30}\n"
-                        + "    first_token_timeout_ms: 4500\n",
+                        + "    first_token_timeout_ms: 6000\n",
                 // the heartbeat well apart from both timeouts, so a busy machine cannot swap their order
                 Map.of("llm.stream.heartbeat-ms", "3000"));
     }
