@@ -30,8 +30,13 @@ public class CompletionResponder implements Processor {
     public void process(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
         byte[] upstreamBody;
-        try (InputStream in = message.getBody(InputStream.class)) {
-            upstreamBody = in == null ? new byte[0] : in.readAllBytes();
+        if (message.getBody() instanceof byte[] read) {
+            // a model group's answer, read already so that a body broken mid-read could still fail over
+            upstreamBody = read;
+        } else {
+            try (InputStream in = message.getBody(InputStream.class)) {
+                upstreamBody = in == null ? new byte[0] : in.readAllBytes();
+            }
         }
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);

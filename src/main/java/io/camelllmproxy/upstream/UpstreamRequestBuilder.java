@@ -16,8 +16,12 @@ public class UpstreamRequestBuilder implements Processor {
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         ObjectNode chatRequest = exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class);
         if (exchange.getVariable(ExchangeKeys.ATTEMPTS) != null) {
-            // transformers fill in their provider's defaults on the request: the next member must get it as sent
-            chatRequest = chatRequest.deepCopy();
+            // transformers fill in their provider's defaults on the request's top level (model, temperature,
+            // max_tokens): the next member must get it as sent. A copy of that level is enough; the messages,
+            // however large, are shared, not copied per attempt
+            ObjectNode asSent = chatRequest.objectNode();
+            asSent.setAll(chatRequest);
+            chatRequest = asSent;
         }
         UpstreamRequest request = transformer.request(chatRequest, exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class));
         exchange.setVariable(ExchangeKeys.UPSTREAM_REQUEST, request);
