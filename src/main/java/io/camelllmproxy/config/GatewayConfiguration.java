@@ -19,6 +19,8 @@ import io.camelllmproxy.crypto.EncryptionSecret;
 import io.camelllmproxy.embed.InJvmCallResult;
 import io.camelllmproxy.embed.InJvmChatRequest;
 import io.camelllmproxy.events.RequestEvents;
+import io.camelllmproxy.events.RequestObservers;
+import io.camelllmproxy.events.SedaRequestEvents;
 import io.camelllmproxy.failover.AttemptsPending;
 import io.camelllmproxy.failover.FailoverSteps;
 import io.camelllmproxy.failover.MemberHealth;
@@ -52,6 +54,7 @@ import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.camelllmproxy.upstream.stream.StreamHttpComponent;
 import io.camelllmproxy.upstream.stream.StreamHttpSettings;
+import io.camelllmproxy.usage.UsageMeters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -143,6 +146,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
+        // each request's usage, charged to its key's token limit the moment its answer reports it
+        UsageMeters meters = new UsageMeters(limiter);
         KeyRing keys = new KeyRing(AdminToken.resolve(adminToken(settings),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
@@ -208,12 +213,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-upstream-call-preparer", new UpstreamCallPreparer());
         beans.put("llm-request-body-release", new RequestBodyRelease());
         beans.put("llm-upstream-status-check", new UpstreamStatusCheck());
-        beans.put("llm-completion-responder", new CompletionResponder(limiter));
+        beans.put("llm-completion-responder", new CompletionResponder(meters));
         beans.put("llm-error-responder", new ErrorResponder());
-        // the extension point: one event per finished chat request (README: Tapping requests)
-        beans.put("llm-request-events", new RequestEvents(context));
+        // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
+        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
+        beans.put("llm-request-events", new RequestEvents(observers));
 
-        StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, limiter,
+        StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
                 settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));

@@ -14,7 +14,7 @@ public final class RequestFinished {
 
     /** Always {@code llm.request.finished}. */
     public static final String EVENT = "event";
-    /** The Camel exchange id of the request, to match log lines. */
+    /** The request's {@code x-request-id} (sent by the client or made by the gateway), as in its log lines. */
     public static final String REQUEST_ID = "request_id";
     /** When the request finished, ISO-8601 UTC. */
     public static final String FINISHED_AT = "finished_at";
@@ -40,11 +40,19 @@ public final class RequestFinished {
     public static final String COMPLETION_TOKENS = "completion_tokens";
     /** Total tokens the provider reported; null when unknown. */
     public static final String TOTAL_TOKENS = "total_tokens";
+    /** Prompt tokens read from the provider's cache, among the prompt tokens; null when unknown. */
+    public static final String CACHED_TOKENS = "cached_tokens";
+    /** Reasoning tokens, among the completion tokens; null when unknown. */
+    public static final String REASONING_TOKENS = "reasoning_tokens";
+    /** What the request cost in USD at the model's prices; 0 for a model without a price. */
+    public static final String COST_USD = "cost_usd";
     /** Milliseconds from the request entering the gateway's chat route to its end (a stream: its last byte). */
     public static final String LATENCY_MS = "latency_ms";
     /** Streams: milliseconds until the first chunk was written to the client; null otherwise or if none was. */
     public static final String TIME_TO_FIRST_TOKEN_MS = "time_to_first_token_ms";
 
+    /** The model group the model name resolved to; null for a model. */
+    public static final String GROUP = "group";
     /** Provider calls made for a model group (or a retried model), as {@code x-llm-attempts}; null for one plain call. */
     public static final String ATTEMPTS = "attempts";
     /** {@code provider/model_id} of the group member whose answer the client got; null when none answered or no group. */

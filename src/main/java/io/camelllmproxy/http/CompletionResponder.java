@@ -1,9 +1,7 @@
 package io.camelllmproxy.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.camelllmproxy.auth.ApiKeyIdentity;
-import io.camelllmproxy.auth.RateLimiter;
-import io.camelllmproxy.auth.TokenCharge;
+import io.camelllmproxy.usage.UsageMeters;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.WireTransformer;
@@ -20,10 +18,10 @@ import java.util.Map;
 /** Answers a non-streaming request with the transformed upstream body and the headers a client may see. */
 public class CompletionResponder implements Processor {
 
-    private final RateLimiter limiter;
+    private final UsageMeters meters;
 
-    public CompletionResponder(RateLimiter limiter) {
-        this.limiter = limiter;
+    public CompletionResponder(UsageMeters meters) {
+        this.meters = meters;
     }
 
     @Override
@@ -42,10 +40,7 @@ public class CompletionResponder implements Processor {
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         byte[] body = maskKey(transformer.response(upstreamBody,
                 exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target), target.credential());
-        TokenCharge charge = TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class));
-        if (charge != null) {
-            charge.fromBody(body);
-        }
+        meters.of(exchange).fromBody(body);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class);
         Map<String, String> relayed = UpstreamHeaders.relayed(message, target.credential());
         message.removeHeaders("*");

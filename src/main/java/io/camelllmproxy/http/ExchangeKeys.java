@@ -27,6 +27,10 @@ public final class ExchangeKeys {
     public static final String UPSTREAM_ROUTE = "upstreamRoute";
     /** The {@code StreamSession} of a streaming request. */
     public static final String STREAM_SESSION = "streamSession";
+    /** The request's {@code UsageMeter}: the usage its answer reported. */
+    public static final String USAGE_METER = "usageMeter";
+    /** The request's id ({@code x-request-id}); the exchange id until the request-id step sets it. */
+    public static final String REQUEST_ID = "requestId";
 
     private ExchangeKeys() {
     }

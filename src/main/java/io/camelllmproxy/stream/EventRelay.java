@@ -1,6 +1,6 @@
 package io.camelllmproxy.stream;
 
-import io.camelllmproxy.auth.TokenCharge;
+import io.camelllmproxy.usage.UsageMeter;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.StreamTranslator;
 
@@ -10,20 +10,20 @@ import java.util.List;
 
 /**
  * Passes each upstream event through the stream translator to the reader of the stream (an HTTP client or an
- * in-JVM caller), masking the provider's key and charging reported usage to the caller's gateway key.
+ * in-JVM caller), masking the provider's key and metering the usage a chunk reports (charged to the caller's gateway key).
  */
 public final class EventRelay {
 
     private final ChunkSink session;
     private final StreamTranslator translator;
-    private final TokenCharge charge;
+    private final UsageMeter meter;
     private final ProviderCredential credential;
 
     /** {@code credential} is the provider's key, masked in every event relayed (error events above all). */
-    public EventRelay(ChunkSink session, StreamTranslator translator, TokenCharge charge, ProviderCredential credential) {
+    public EventRelay(ChunkSink session, StreamTranslator translator, UsageMeter meter, ProviderCredential credential) {
         this.session = session;
         this.translator = translator;
-        this.charge = charge;
+        this.meter = meter;
         this.credential = credential;
     }
 
@@ -53,8 +53,6 @@ public final class EventRelay {
         }
         List<String> payloads = !credential.isPresent() ? translated : translated.stream().map(credential::mask).toList();
         session.sendAll(payloads);
-        if (charge != null) {
-            payloads.forEach(charge::fromChunk);
-        }
+        payloads.forEach(meter::fromChunk);
     }
 }

@@ -1,9 +1,7 @@
 package io.camelllmproxy.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.camelllmproxy.auth.ApiKeyIdentity;
-import io.camelllmproxy.auth.RateLimiter;
-import io.camelllmproxy.auth.TokenCharge;
+import io.camelllmproxy.usage.UsageMeters;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.failover.Attempts;
@@ -54,18 +52,18 @@ public final class StreamProcessors {
     private final AdmissionControl admission;
     private final long heartbeatMillis;
     private final long drainTimeoutMillis;
-    private final RateLimiter limiter;
+    private final UsageMeters meters;
     private final int maxEventBytes;
 
     private static final Set<String> NDJSON_TYPES = Set.of("application/x-ndjson", "application/ndjson",
             "application/jsonl", "application/json");
 
-    public StreamProcessors(Supplier<Vertx> vertx, AdmissionControl admission, RateLimiter limiter, long heartbeatMillis,
+    public StreamProcessors(Supplier<Vertx> vertx, AdmissionControl admission, UsageMeters meters, long heartbeatMillis,
                             long drainTimeoutMillis, int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
         this.vertx = vertx;
         this.admission = admission;
-        this.limiter = limiter;
+        this.meters = meters;
         this.heartbeatMillis = heartbeatMillis;
         this.drainTimeoutMillis = drainTimeoutMillis;
     }
@@ -216,7 +214,7 @@ public final class StreamProcessors {
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         return new EventRelay(sink, transformer.stream(exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
-                TokenCharge.forKey(limiter, exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class)),
+                meters.of(exchange),
                 target.credential());
     }
 

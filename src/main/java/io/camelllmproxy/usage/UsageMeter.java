@@ -1,0 +1,77 @@
+package io.camelllmproxy.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelllmproxy.auth.ApiKeyIdentity;
+import io.camelllmproxy.auth.RateLimiter;
+import io.camelllmproxy.transform.Json;
+
+import java.io.IOException;
+
+/**
+ * The usage of one request, taken where the answer passes (a completion's body, or the stream's chunk that
+ * reports usage) and charged then to the key's tokens-per-minute bucket, so the next request already sees it.
+ * The request's record ({@code RequestRecord}) reads it when the request is done.
+ */
+public final class UsageMeter {
+
+    private final RateLimiter limiter;
+    private final ApiKeyIdentity identity;
+    private volatile TokenUsage usage;
+    private volatile String responseModel;
+
+    /** @param identity the caller's key, null without authentication (nothing is charged then) */
+    public UsageMeter(RateLimiter limiter, ApiKeyIdentity identity) {
+        this.limiter = limiter;
+        this.identity = identity;
+    }
+
+    /** A completion's body in the OpenAI shape. */
+    public void fromBody(byte[] body) {
+        try {
+            record(Json.MAPPER.readTree(body));
+        } catch (IOException e) {
+            // an answer that is not JSON reports no usage
+        }
+    }
+
+    /** One chunk payload of a stream in the OpenAI shape; only a chunk that carries usage is parsed. */
+    public void fromChunk(String payload) {
+        if (!payload.contains("\"usage\"")) {
+            return;
+        }
+        try {
+            record(Json.MAPPER.readTree(payload));
+        } catch (IOException e) {
+            // as above
+        }
+    }
+
+    /** An answer (a completion or a chunk) in the OpenAI shape. */
+    public void record(JsonNode answer) {
+        TokenUsage reported = TokenUsage.of(answer.get("usage"));
+        if (reported == null) {
+            return;
+        }
+        usage = reported;
+        if (answer.path("model").isTextual()) {
+            responseModel = answer.path("model").asText();
+        }
+        if (identity != null && limiter != null) {
+            limiter.chargeTokens(identity, reported.total());
+        }
+    }
+
+    /** What the provider reported, or null when it reported nothing (yet). */
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    /** The {@code model} the answer that reported usage named, or null. */
+    public String responseModel() {
+        return responseModel;
+    }
+
+    public ApiKeyIdentity identity() {
+        return identity;
+    }
+}
