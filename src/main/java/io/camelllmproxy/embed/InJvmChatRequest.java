@@ -50,7 +50,7 @@ public class InJvmChatRequest implements Processor {
         String key = in.getHeader(API_KEY, String.class);
         in.removeHeader(API_KEY);
         if (key != null && !key.isBlank()) {
-            exchange.setVariable(ExchangeKeys.IDENTITY, admit(key.trim()));
+            admit(key.trim(), exchange);
         }
         ObjectNode request = ChatRequestValidator.parse(withModel(body(in), in.getHeader(MODEL, String.class)));
         exchange.setVariable(ExchangeKeys.CHAT_REQUEST, request);
@@ -59,8 +59,11 @@ public class InJvmChatRequest implements Processor {
         in.setBody(null);
     }
 
-    /** The key's identity once its scope and limits let this call through; as over HTTP otherwise (401, 403, 429). */
-    private ApiKeyIdentity admit(String key) {
+    /**
+     * Puts the key's identity on the exchange once it authenticates with the scope, so a call its limits refuse is
+     * still recorded for the key; throws as over HTTP when it does not pass (401, 403, 429).
+     */
+    private void admit(String key, Exchange exchange) {
         ApiKeyIdentity identity = keys.authenticate(key);
         if (identity == null) {
             throw new GatewayException(OpenAiError.of(401, OpenAiError.INVALID_REQUEST, "invalid_api_key",
@@ -71,6 +74,7 @@ public class InJvmChatRequest implements Processor {
                     "This key lacks the '" + Scopes.INVOKE + "' scope needed for chat completions"));
         }
         usage.touch(identity);
+        exchange.setVariable(ExchangeKeys.IDENTITY, identity);
         if (identity.limited()) {
             RateLimiter.Decision decision = limiter.admit(identity);
             if (!decision.allowed()) {
@@ -80,7 +84,6 @@ public class InJvmChatRequest implements Processor {
                         RateLimitHeaders.of(decision)));
             }
         }
-        return identity;
     }
 
     private static byte[] body(Message in) throws JsonProcessingException {

@@ -1,5 +1,7 @@
 package io.camelllmproxy.events;
 
+import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.http.ExchangeKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -30,6 +32,9 @@ public class RequestEvents implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                if (refusedItsKey(done)) {
+                    return;
+                }
                 RequestRecord record;
                 try {
                     record = RequestRecords.of(done, startedAt, started, System.nanoTime());
@@ -41,5 +46,15 @@ public class RequestEvents implements Processor {
                 observers.finished(record);
             }
         });
+    }
+
+    /**
+     * Whether an in-JVM call failed on its {@code LlmApiKey} (unknown key or missing scope): like an HTTP request
+     * that authentication refuses, it is not recorded. Over HTTP such a request never reaches this step.
+     */
+    private static boolean refusedItsKey(Exchange exchange) {
+        return exchange.getException() instanceof GatewayException refused
+                && (refused.error().status() == 401 || refused.error().status() == 403)
+                && exchange.getVariable(ExchangeKeys.IDENTITY) == null;
     }
 }
