@@ -27,11 +27,17 @@ public class OpenAiTransformer implements WireTransformer {
         }
         setModel(request, target);
         boolean stream = isStream(request);
-        ObjectNode sent = stream && StreamUsage.askProvider(target.config()) ? StreamUsage.askingForUsage(request) : request;
+        ObjectNode sent = stream && asksForUsage(target) ? StreamUsage.askingForUsage(request) : request;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", stream ? "text/event-stream" : "application/json");
         return new UpstreamRequest(url(target), headers, Json.compact(sent));
+    }
+
+    /** Whether a stream asks the provider for usage: {@code config.stream_usage}, yes when it is not set. */
+    protected boolean asksForUsage(ModelTarget target) {
+        Boolean configured = StreamUsage.configured(target.config());
+        return configured == null || configured;
     }
 
     /** The registry's model id replaces the name the client used. */

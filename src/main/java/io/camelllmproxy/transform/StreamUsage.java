@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Usage on streams. Token limits, the ledger and the metrics need every stream's usage, so the gateway asks
  * OpenAI-schema providers for it ({@code stream_options.include_usage}) whether or not the client did, and takes it
  * back out of what a client that did not ask receives ({@code stream.UsageTap}). A provider whose server rejects
- * the field turns this off with {@code "stream_usage": false} in its {@code config}.
+ * the field turns this off with {@code "stream_usage": false} in its {@code config}; an Azure provider asks by
+ * default only when its api-version takes the field.
  */
 public final class StreamUsage {
 
     /** The provider {@code config} key; true (the default) or false. */
     public static final String CONFIG_KEY = "stream_usage";
+    /** The first Azure api-version with {@code stream_options}. */
+    static final String FIRST_AZURE_VERSION = "2024-09-01";
 
     private StreamUsage() {
     }
@@ -22,10 +25,18 @@ public final class StreamUsage {
         return OpenAiShapes.includeUsage(request);
     }
 
-    /** Whether streams to a provider with this {@code config} ask for usage; absent or null means yes. */
-    public static boolean askProvider(JsonNode config) {
+    /** The provider's {@code config.stream_usage}, or null when it is not set (the schema decides then). */
+    public static Boolean configured(JsonNode config) {
         JsonNode flag = config == null ? null : config.get(CONFIG_KEY);
-        return flag == null || flag.isNull() || flag.asBoolean(true);
+        return flag == null || !flag.isBoolean() ? null : flag.asBoolean();
+    }
+
+    /**
+     * Whether an Azure {@code api-version} takes {@code stream_options}: Azure rejects the field (400
+     * {@code unknown_parameter}) before {@code 2024-09-01-preview}; versions are dates, so they compare as text.
+     */
+    static boolean azureVersionTakesIt(String apiVersion) {
+        return apiVersion != null && apiVersion.compareTo(FIRST_AZURE_VERSION) >= 0;
     }
 
     /** What is wrong with {@code config.stream_usage}, or null when it is absent, null, true or false. */

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every stream is metered, whatever its client asked: the gateway asks OpenAI-schema and Azure providers for usage,
  * Anthropic and Ollama streams always make it, the key's tokens per minute are charged with it and the request's
  * record carries it, and the client gets exactly what it asked for. A provider with {@code stream_usage: false}
- * gets only the {@code stream_options} its client sent; a bad flag is refused by the admin API.
+ * (or an Azure api-version older than the field) gets only the {@code stream_options} its client sent; a bad flag
+ * is refused by the admin API.
  */
 class StreamUsageTest {
 
@@ -74,6 +75,10 @@ class StreamUsageTest {
                 + provider("usage-anthropic-p", "anthropic", root, "sk-ant-usage", null,
                         "{model_id: claude-sonnet-4-5, model_name: M, model_alias: usage-anthropic}")
                 + provider("usage-ollama-p", "ollama", root, null, null, "{model_id: llama3.2, model_name: M, model_alias: usage-ollama}")
+                + provider("usage-azure-old-p", "azure_openai", root, "azure-usage-key", null,
+                        "{model_id: gpt-4o, model_name: M, model_alias: usage-azure-old}")
+                + provider("usage-azure-forced-p", "azure_openai", root, "azure-usage-key", "    config: {stream_usage: true}\n",
+                        "{model_id: gpt-4o, model_name: M, model_alias: usage-azure-forced}")
                 + provider("usage-off-p", "openai", upstream.baseUrl(), "sk-usage-off", "    config: {stream_usage: false}\n",
                         "{model_id: gpt-4o-mini, model_name: M, model_alias: usage-off}"), Map.of());
         gateway.camelContext().addRoutes(new RouteBuilder() {
@@ -169,6 +174,22 @@ class StreamUsageTest {
         assertEquals(200, gateway.send("POST", "/v1/chat/completions", request.formatted(asked), GatewayHarness.ADMIN_TOKEN).statusCode());
         assertEquals(Json.MAPPER.readTree("{\"include_usage\":true}"),
                 Json.MAPPER.readTree(upstream.take().body()).get("stream_options"), "the client's own wish goes as sent");
+    }
+
+    @Test
+    void azureIsAskedByDefaultOnlyWhenItsApiVersionTakesTheField() throws Exception {
+        upstream.reply(FixtureReplay.reply(Fixtures.root().resolve("azure_openai/stream-parallel-tools")));
+        String request = "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertEquals(200, gateway.send("POST", "/v1/chat/completions", request.formatted("usage-azure-old"),
+                GatewayHarness.ADMIN_TOKEN).statusCode());
+        FakeUpstream.Received old = upstream.take();
+        assertTrue(old.query().contains("api-version=" + AzureOpenAiTransformer.DEFAULT_API_VERSION), old.query());
+        assertFalse(Json.MAPPER.readTree(old.body()).has("stream_options"), "an api-version that rejects it: " + old.body());
+
+        assertEquals(200, gateway.send("POST", "/v1/chat/completions", request.formatted("usage-azure-forced"),
+                GatewayHarness.ADMIN_TOKEN).statusCode());
+        assertTrue(Json.MAPPER.readTree(upstream.take().body()).path("stream_options").path("include_usage").asBoolean(),
+                "stream_usage: true asks whatever the api-version");
     }
 
     @Test
