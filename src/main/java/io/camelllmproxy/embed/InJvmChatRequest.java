@@ -10,6 +10,7 @@ import io.camelllmproxy.auth.RateLimitHeaders;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.auth.Scopes;
 import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.events.RequestEvents;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ChatRequestValidator;
 import io.camelllmproxy.http.ExchangeKeys;
@@ -65,6 +66,9 @@ public class InJvmChatRequest implements Processor {
      */
     private void admit(String key, Exchange exchange) {
         ApiKeyIdentity identity = keys.authenticate(key);
+        if (identity == null || !identity.has(Scopes.INVOKE)) {
+            exchange.setVariable(RequestEvents.KEY_REFUSED, true);
+        }
         if (identity == null) {
             throw new GatewayException(OpenAiError.of(401, OpenAiError.INVALID_REQUEST, "invalid_api_key",
                     "Incorrect, revoked or expired API key in the " + API_KEY + " header"));

@@ -1,7 +1,5 @@
 package io.camelllmproxy.events;
 
-import io.camelllmproxy.error.GatewayException;
-import io.camelllmproxy.http.ExchangeKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -18,6 +16,13 @@ import java.time.Instant;
 public class RequestEvents implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestEvents.class);
+
+    /**
+     * Variable a step sets to true when it refuses the request's key (unknown, or without the scope): like an HTTP
+     * request that authentication refuses (which never reaches this step), the request is not recorded. The
+     * in-JVM API checks its {@code LlmApiKey} after this step, so that its other failures are recorded.
+     */
+    public static final String KEY_REFUSED = "llmKeyRefused";
 
     private final RequestObserver observers;
 
@@ -48,13 +53,8 @@ public class RequestEvents implements Processor {
         });
     }
 
-    /**
-     * Whether an in-JVM call failed on its {@code LlmApiKey} (unknown key or missing scope): like an HTTP request
-     * that authentication refuses, it is not recorded. Over HTTP such a request never reaches this step.
-     */
+    /** Whether a step refused the request's key (a request authentication refuses is not recorded). */
     private static boolean refusedItsKey(Exchange exchange) {
-        return exchange.getException() instanceof GatewayException refused
-                && (refused.error().status() == 401 || refused.error().status() == 403)
-                && exchange.getVariable(ExchangeKeys.IDENTITY) == null;
+        return Boolean.TRUE.equals(exchange.getVariable(KEY_REFUSED, Boolean.class));
     }
 }
