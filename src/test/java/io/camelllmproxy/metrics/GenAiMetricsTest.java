@@ -1,16 +1,22 @@
 package io.camelllmproxy.metrics;
 
+import io.camelllmproxy.events.RequestRecord;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
 import io.camelllmproxy.transform.Json;
+import io.camelllmproxy.usage.TokenUsage;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code /observe/metrics} of the standalone gateway, scraped over HTTP after a known mix of requests (a plain answer,
- * a stream with usage, an unknown model, a provider's 500, a group that fails over): every count and sum equals what
+ * a stream with usage, an unknown model, a provider's 500, a provider that refuses connections, a group that fails
+ * over): every count and sum equals what
  * the requests and the fake providers' usage make, under the names and labels Prometheus users of OpenTelemetry's
  * GenAI conventions expect.
  */
@@ -43,9 +50,15 @@ class GenAiMetricsTest {
         good = new FakeUpstream();
         bad = new FakeUpstream();
         bad.replyJson(500, "{\"error\":{\"message\":\"down\",\"type\":\"server_error\"}}");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
         gateway = GatewayHarness.start("providers:\n"
                 + provider("metrics-good", "openai", good.baseUrl(), "sk-good", null, "{model_id: m-good}")
                 + provider("metrics-bad", "openai", bad.baseUrl(), "sk-bad", null, "{model_id: m-bad}")
+                + provider("metrics-closed", "openai", "http://127.0.0.1:" + closedPort + "/v1", "sk-closed", null,
+                "{model_id: m-closed}")
                 + provider("metrics-flaky", "openai", bad.baseUrl(), "sk-flaky", null, "{model_id: m-flaky}")
                 + "model_groups:\n"
                 + "  - name: metrics-pair\n    strategy: fallback\n    members:\n"
@@ -102,12 +115,15 @@ class GenAiMetricsTest {
         String brokenCode = Json.MAPPER.readTree(broken.body()).at("/error/code").asText(brokenStatus);
         assertFalse(broken.statusCode() < 400, broken.body());
 
+        HttpResponse<String> refused = gateway.send("POST", "/v1/chat/completions", chat("m-closed", false), clientKey);
+        assertEquals(502, refused.statusCode(), refused.body());
+
         good.replyJson(200, answer("m-good-2024", 11, 13));
         assertEquals(200, gateway.send("POST", "/v1/chat/completions", chat("metrics-pair", false), clientKey).statusCode());
 
         // every request is recorded once its exchange is done, which may be just after the client got the answer
-        await("the five requests are recorded").atMost(30, SECONDS)
-                .until(() -> value(scrape(), "gen_ai_server_request_duration_seconds_count", Map.of()) == 5.0);
+        await("the six requests are recorded").atMost(30, SECONDS)
+                .until(() -> value(scrape(), "gen_ai_server_request_duration_seconds_count", Map.of()) == 6.0);
         String text = scrape();
 
         Map<String, String> good = Map.of("model", "m-good", "provider", "metrics-good", "key_name", CLIENT);
@@ -118,7 +134,9 @@ class GenAiMetricsTest {
                 Map.of("model", "m-bad", "provider", "metrics-bad", "status", brokenStatus)));
         assertEquals(1.0, value(text, "llm_gateway_requests_total",
                 Map.of("model", "metrics-pair", "provider", "metrics-good", "status", "200")));
-        assertEquals(5.0, value(text, "llm_gateway_requests_total", Map.of("key_name", CLIENT)));
+        assertEquals(1.0, value(text, "llm_gateway_requests_total",
+                Map.of("model", "m-closed", "provider", "metrics-closed", "status", "502")));
+        assertEquals(6.0, value(text, "llm_gateway_requests_total", Map.of("key_name", CLIENT)));
 
         assertEquals(3.0 + 7, value(text, "llm_gateway_tokens_total", with(good, "type", "input")));
         assertEquals(5.0 + 4, value(text, "llm_gateway_tokens_total", with(good, "type", "output")));
@@ -134,6 +152,8 @@ class GenAiMetricsTest {
                 Map.of("gen_ai_request_model", "unknown", "error_type", "model_not_found")));
         assertEquals(1.0, value(text, "gen_ai_server_request_duration_seconds_count",
                 Map.of("gen_ai_request_model", "m-bad", "error_type", brokenCode)));
+        assertEquals(1.0, value(text, "gen_ai_server_request_duration_seconds_count",
+                Map.of("gen_ai_request_model", "m-closed", "error_type", "upstream_unreachable")));
         assertEquals(1.0, value(text, "gen_ai_server_time_to_first_token_seconds_count", genAi));
         assertEquals(1.0, value(text, "gen_ai_server_time_per_output_token_seconds_count", genAi));
         assertEquals(2.0, value(text, "gen_ai_client_token_usage_count", with(genAi, "gen_ai_token_type", "input")));
@@ -147,15 +167,37 @@ class GenAiMetricsTest {
         assertEquals(3.0, value(text, "llm_gateway_upstream_attempts_total", Map.of("provider", "metrics-good", "outcome", "success")));
         assertEquals(1.0, value(text, "llm_gateway_upstream_attempts_total", Map.of("provider", "metrics-bad", "outcome", "http_5xx")));
         assertEquals(1.0, value(text, "llm_gateway_upstream_attempts_total", Map.of("provider", "metrics-flaky", "outcome", "http_5xx")));
-        assertEquals(5.0, value(text, "llm_gateway_upstream_attempts_total", Map.of()));
+        assertEquals(1.0, value(text, "llm_gateway_upstream_attempts_total", Map.of("provider", "metrics-closed", "outcome", "connect")));
+        assertEquals(6.0, value(text, "llm_gateway_upstream_attempts_total", Map.of()), "the 404 called no provider");
         assertEquals(0.0, value(text, "llm_gateway_streams_active", Map.of()));
 
         // Camel's own meters (the chat route by its id) and the JVM's
         await("Camel's meter of the chat route").atMost(30, SECONDS)
-                .until(() -> value(scrape(), "camel_exchanges_total", Map.of("routeId", "llm-http-chat-completions")) == 5.0);
+                .until(() -> value(scrape(), "camel_exchanges_total", Map.of("routeId", "llm-http-chat-completions")) == 6.0);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
         assertFalse(text.contains("no-such-model-4711"), "a model name that did not resolve is no label");
         assertFalse(text.contains("sk-good"), "no provider key in the metrics");
+    }
+
+    @Test
+    void costIsTheSumOfTheRecordsCostsPerModelProviderAndKey() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GenAiMetrics metrics = new GenAiMetrics();
+        metrics.finished(record("priced", 0.25));
+        assertEquals("", registry.scrape(), "nothing is recorded before a registry is bound");
+        metrics.bindTo(registry);
+        metrics.finished(record("priced", 0.25));
+        metrics.finished(record("priced", 0.125));
+        metrics.finished(record("other", 1.5));
+        String text = registry.scrape();
+        assertEquals(0.375, value(text, "llm_gateway_cost_usd_total",
+                Map.of("model", "priced", "provider", "p", "key_name", "k")), text);
+        assertEquals(1.875, value(text, "llm_gateway_cost_usd_total", Map.of()));
+    }
+
+    private static RequestRecord record(String model, double cost) {
+        return new RequestRecord("r", Instant.now(), RequestRecord.CHAT, "k1", "k", model, null, "p", "openai", model,
+                model, false, 200, null, new TokenUsage(10, 20, 0, 0), cost, true, 1_000_000, null, null, null, List.of());
     }
 
     private static String key(String body) throws Exception {
