@@ -122,8 +122,14 @@ class GenAiMetricsTest {
         assertEquals(200, gateway.send("POST", "/v1/chat/completions", chat("metrics-pair", false), clientKey).statusCode());
 
         // every request is recorded once its exchange is done, which may be just after the client got the answer
-        await("the six requests are recorded").atMost(30, SECONDS)
-                .until(() -> value(scrape(), "gen_ai_server_request_duration_seconds_count", Map.of()) == 6.0);
+        // (each on the thread that finished it, in no set order: wait for the last meter each request touches)
+        await("the six requests are recorded").atMost(30, SECONDS).until(() -> {
+            String scraped = scrape();
+            return value(scraped, "gen_ai_server_request_duration_seconds_count", Map.of()) == 6.0
+                    && value(scraped, "llm_gateway_requests_total", Map.of()) == 6.0
+                    && PrometheusText.samples(scraped, "llm_gateway_cost_usd_total").size() == 2
+                    && value(scraped, "llm_gateway_upstream_attempts_total", Map.of()) == 6.0;
+        });
         String text = scrape();
 
         Map<String, String> good = Map.of("model", "m-good", "provider", "metrics-good", "key_name", CLIENT);
