@@ -67,13 +67,15 @@ public class AuthGate {
         }
         if (!identity.has(scope)) {
             reject(ctx, new OpenAiError(403, "permission_error", "insufficient_scope", null,
-                    "This key lacks the '" + scope + "' scope needed for " + ctx.normalizedPath(), null), Map.of());
+                    "This key lacks the '" + scope + "'" + (Scopes.ADMIN.equals(scope) ? "" : " (or 'admin')")
+                            + " scope needed for " + ctx.normalizedPath(), null), Map.of());
             return;
         }
         if (gatewayKey != null) {
             usage.touch(gatewayKey);
         }
-        if (identity.limited() && !Scopes.ADMIN.equals(scope)) {
+        // a key's limits meter model use: a scrape or an admin call spends none of them
+        if (identity.limited() && !Scopes.ADMIN.equals(scope) && !Scopes.METRICS.equals(scope)) {
             RateLimiter.Decision decision = limiter.admit(identity);
             if (!decision.allowed()) {
                 reject(ctx, new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null,

@@ -39,6 +39,10 @@ import io.camelllmproxy.http.RequestBodyRelease;
 import io.camelllmproxy.http.RouteGuards;
 import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.WorkerThreads;
+import io.camelllmproxy.metrics.ActiveStreams;
+import io.camelllmproxy.metrics.GenAiMetrics;
+import io.camelllmproxy.metrics.MeterRegistryBinding;
+import io.camelllmproxy.metrics.UpstreamAttempts;
 import io.camelllmproxy.registry.CredentialHealth;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
@@ -70,6 +74,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -198,9 +203,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
                 snapshotMaxAgeMillis(settings), credentialHealth);
         beans.put("llm-chat-request-reader", new ChatRequestReader(admission));
+        // metrics (README: Monitoring and usage): bound at start to the MeterRegistry camel-micrometer uses, if any
+        GenAiMetrics genAiMetrics = new GenAiMetrics();
+        UpstreamAttempts upstreamAttempts = new UpstreamAttempts();
+        ActiveStreams activeStreams = new ActiveStreams();
+        context.addStartupListener(new MeterRegistryBinding(List.of(genAiMetrics, upstreamAttempts, activeStreams)));
         // model groups: the members' shared health, and Retry-After waits that hold no thread (one timer thread)
         FailoverSteps failover = new FailoverSteps(new MemberHealth(),
-                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads);
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads,
+                upstreamAttempts);
         beans.put("llm-model-resolution", new ModelResolution(resolver, failover));
         beans.put("llm-attempts-pending", new AttemptsPending());
         beans.put("llm-attempt-choose", failover.choose());
@@ -216,13 +227,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-completion-responder", new CompletionResponder(meters));
         beans.put("llm-error-responder", new ErrorResponder());
         // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
-        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
+        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context)).add(genAiMetrics);
         beans.put("llm-request-events", new RequestEvents(observers));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
-                settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
+                settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024), activeStreams);
         beans.put("llm-stream-start", streams.start());
         beans.put("llm-stream-attach", streams.attach());
         beans.put("llm-stream-first-event", streams.firstEvent());
