@@ -9,13 +9,16 @@ import java.util.Map;
 
 /**
  * The upstream response headers a client may see. Everything else (hop-by-hop headers, cookies, the
- * provider's organisation and account headers) stays at the gateway.
+ * provider's organisation and account headers) stays at the gateway. The provider's own {@code x-request-id} is
+ * passed on as {@value #PROVIDER_REQUEST_ID}: {@code x-request-id} is the gateway's (RequestIds).
  */
 public final class UpstreamHeaders {
 
+    /** The header the provider's own request id reaches the client in. */
+    public static final String PROVIDER_REQUEST_ID = "x-provider-request-id";
     private static final String RATE_LIMIT_PREFIX = "x-ratelimit-";
     private static final java.util.Set<String> RELAYED = java.util.Set.of(
-            "retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms");
+            "retry-after", "retry-after-ms", "openai-processing-ms");
 
     private UpstreamHeaders() {
     }
@@ -27,6 +30,8 @@ public final class UpstreamHeaders {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if ((RELAYED.contains(name) || name.startsWith(RATE_LIMIT_PREFIX)) && header.getValue() != null) {
                 out.put(name, credential.mask(header.getValue().toString()));
+            } else if (name.equals("x-request-id") && header.getValue() != null) {
+                out.put(PROVIDER_REQUEST_ID, credential.mask(header.getValue().toString()));
             }
         }
         return out;
