@@ -56,6 +56,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         context.updateLoggers();
     }
 
+    /** Captures what the logger named {@code name} (and those below it) logs at {@code level} and above. */
+    public static LogCapture ofLogger(String name, Level level) {
+        return new LogCapture(name, level);
+    }
+
     /** Captures what {@code of} logs at {@code level} and above. */
     public static LogCapture of(Class<?> of, Level level) {
         return new LogCapture(of.getName(), level);
