@@ -55,13 +55,16 @@ public final class RequestIds {
     public static String of(RoutingContext ctx) {
         String id = ctx.get(KEY);
         if (id == null) {
-            String decided = accept(ctx.request().getHeader(HEADER));
-            ctx.put(KEY, decided);
-            // at the head, after every writer (a route's copied message headers, a provider's relayed id): ours wins
-            ctx.addHeadersEndHandler(v -> ctx.response().headers().set(HEADER, decided));
-            id = decided;
+            id = accept(ctx.request().getHeader(HEADER));
+            ctx.put(KEY, id);
+            stamp(ctx, id);
         }
         return id;
+    }
+
+    /** Puts the id on the answer at its head, after every writer (a route's message headers, a provider's id): ours wins. */
+    private static void stamp(RoutingContext ctx, String id) {
+        ctx.addHeadersEndHandler(v -> ctx.response().headers().set(HEADER, id));
     }
 
     /**
@@ -70,7 +73,14 @@ public final class RequestIds {
      */
     public static Handler<RoutingContext> handler() {
         return ctx -> {
-            try (RequestMdc.Scope ignored = RequestMdc.open(of(ctx), null)) {
+            String id = ctx.get(KEY);
+            if (id == null) {
+                id = of(ctx);
+            } else {
+                // a rerouted request (/v1/llm/... as /llm/...): Vert.x keeps its data but drops its header handlers
+                stamp(ctx, id);
+            }
+            try (RequestMdc.Scope ignored = RequestMdc.open(id, null)) {
                 ctx.next();
             }
         };

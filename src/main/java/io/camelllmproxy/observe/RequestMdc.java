@@ -89,6 +89,10 @@ public final class RequestMdc implements InterceptStrategy {
     public static Scope open(String requestId, String keyName) {
         String previousId = MDC.get(REQUEST_ID);
         String previousKey = MDC.get(KEY_NAME);
+        if ((requestId == null || requestId.equals(previousId)) && (keyName == null || keyName.equals(previousKey))) {
+            // a step inside a step of the same request: nothing to set (Log4j copies its context map on each change)
+            return NOTHING;
+        }
         put(REQUEST_ID, requestId);
         put(KEY_NAME, keyName);
         return () -> {
@@ -119,4 +123,6 @@ public final class RequestMdc implements InterceptStrategy {
         @Override
         void close();
     }
+
+    private static final Scope NOTHING = () -> { };
 }

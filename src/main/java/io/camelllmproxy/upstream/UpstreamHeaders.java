@@ -1,5 +1,6 @@
 package io.camelllmproxy.upstream;
 
+import io.camelllmproxy.events.RequestRecords;
 import io.camelllmproxy.security.ProviderCredential;
 import org.apache.camel.Message;
 
@@ -26,11 +27,13 @@ public final class UpstreamHeaders {
     /** The relayed headers, their values with the provider key masked (an upstream may echo it in any of them). */
     public static Map<String, String> relayed(Message message, ProviderCredential credential) {
         Map<String, String> out = new LinkedHashMap<>();
+        // the id the gateway sent stays among the message's headers when the provider answered none of its own
+        String sent = message.getExchange() == null ? null : RequestRecords.requestId(message.getExchange());
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if ((RELAYED.contains(name) || name.startsWith(RATE_LIMIT_PREFIX)) && header.getValue() != null) {
                 out.put(name, credential.mask(header.getValue().toString()));
-            } else if (name.equals("x-request-id") && header.getValue() != null) {
+            } else if (name.equals("x-request-id") && header.getValue() != null && !header.getValue().toString().equals(sent)) {
                 out.put(PROVIDER_REQUEST_ID, credential.mask(header.getValue().toString()));
             }
         }

@@ -103,6 +103,8 @@ class RequestIdsTest {
             String id = idOf(response);
             assertTrue(UUID.matcher(id).matches(), "'" + unfit + "' replaced by a new id, not " + id);
             assertEquals(id, good.take().header(RequestIds.HEADER), "the provider got the id the client got");
+            assertTrue(response.headers().firstValue("x-provider-request-id").isEmpty(),
+                    "a provider that sent no id of its own is not said to have sent ours");
         }
         String first = idOf(chat(CHAT, GatewayHarness.ADMIN_TOKEN, null));
         String second = idOf(chat(CHAT, GatewayHarness.ADMIN_TOKEN, null));
@@ -176,6 +178,11 @@ class RequestIdsTest {
         assertEquals(429, limitedOut.statusCode());
         assertTrue(UUID.matcher(idOf(limitedOut)).matches());
 
+        HttpResponse<String> alias = CLIENT.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/llm/providers")))
+                .header(RequestIds.HEADER, "alias-id").header("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, alias.statusCode(), "the admin API's second mount");
+        assertEquals("alias-id", idOf(alias), "a rerouted request keeps its id");
         for (String path : new String[] {"/v1/no-such-endpoint", "/nothing-here", "/observe/metrics-nope"}) {
             HttpResponse<String> missing = CLIENT.send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
                     .header(RequestIds.HEADER, "path-id").header("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN)
