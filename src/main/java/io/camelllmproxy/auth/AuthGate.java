@@ -2,6 +2,7 @@ package io.camelllmproxy.auth;
 
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.AdmissionControl;
+import io.camelllmproxy.http.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -106,6 +107,7 @@ public class AuthGate {
     }
 
     private static void reject(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {
+        RequestIds.of(ctx);
         HttpServerResponse response = ctx.response();
         response.setStatusCode(error.status()).putHeader("Content-Type", "application/json");
         if (error.status() == 401) {

@@ -37,6 +37,8 @@ import io.camelllmproxy.http.ModelRetrieveResponder;
 import io.camelllmproxy.http.RequestBodyBudget;
 import io.camelllmproxy.http.RequestBodyRelease;
 import io.camelllmproxy.http.RouteGuards;
+import io.camelllmproxy.observe.AccessLog;
+import io.camelllmproxy.observe.RequestMdc;
 import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.WorkerThreads;
 import io.camelllmproxy.metrics.ActiveStreams;
@@ -184,6 +186,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         RouteGuards guards = new RouteGuards(context, admission, auth, maxBodyBytes, workers,
                 Boolean.parseBoolean(settings.string("llm.http.guard-every-route", "false")));
         guards.install(context);
+        // request_id and key_name in the MDC of every step of the gateway's routes, whatever thread it runs on
+        RequestMdc.install(context);
         // streams call providers without holding a thread (llm-upstream-stream), with the same limits as llm-http; a
         // call made where no Vert.x context is current uses the server's Vert.x
         registry.bind("llm-stream-http", new StreamHttpComponent(addresses, resolver::credential, guards::serverVertx,
@@ -228,6 +232,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-error-responder", new ErrorResponder());
         // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
         RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context)).add(genAiMetrics);
+        // one INFO line per request on io.camelllmproxy.access (README: Request ids and logs)
+        observers.add(new AccessLog());
         beans.put("llm-request-events", new RequestEvents(observers));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,

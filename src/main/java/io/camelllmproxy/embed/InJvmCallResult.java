@@ -17,7 +17,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 /**
  * Brings an in-JVM call's outcome back from the gateway's copy (the {@code enrich} of the entry route) to the
  * caller's exchange, and nothing else: the body (the completion JSON as a String, or the stream's
- * {@link CallerChunks}) and {@code LlmStatus}, or a {@link GatewayException} as the caller's failure. The copy's
+ * {@link CallerChunks}), {@code LlmStatus} and {@code LlmRequestId}, or a {@link GatewayException} as the caller's failure. The copy's
  * headers and variables (the decrypted provider key among them) stay on the copy.
  */
 public class InJvmCallResult implements AggregationStrategy {
@@ -35,6 +35,11 @@ public class InJvmCallResult implements AggregationStrategy {
     public Exchange aggregate(Exchange caller, Exchange call) {
         // the gateway key is consumed by the call: left on the caller, a later to: (Kafka, HTTP) would send it on
         caller.getMessage().removeHeader(InJvmChatRequest.API_KEY);
+        String requestId = call.getVariable(ExchangeKeys.REQUEST_ID, String.class);
+        if (requestId != null) {
+            // the id the call was logged, recorded and sent to the provider under, answered or failed
+            caller.getMessage().setHeader(InJvmChatRequest.REQUEST_ID, requestId);
+        }
         Attempts attempts = call.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
         if (attempts != null) {
             // a group's outcome, answered or failed, as an HTTP client sees it in x-llm-attempts / x-llm-deployment

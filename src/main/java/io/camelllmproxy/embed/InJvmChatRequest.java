@@ -14,6 +14,7 @@ import io.camelllmproxy.events.RequestEvents;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ChatRequestValidator;
 import io.camelllmproxy.http.ExchangeKeys;
+import io.camelllmproxy.http.RequestIds;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -34,6 +35,11 @@ public class InJvmChatRequest implements Processor {
     public static final String MODEL = "LlmModel";
     /** Header carrying a gateway key whose scope, limits and accounting the call is held to. */
     public static final String API_KEY = "LlmApiKey";
+    /**
+     * Header with the call's request id, as {@code x-request-id} over HTTP: kept when it is a printable token of at
+     * most 128 characters, else made; the caller gets it back in the same header.
+     */
+    public static final String REQUEST_ID = "LlmRequestId";
 
     private final KeyRing keys;
     private final RateLimiter limiter;
@@ -48,6 +54,7 @@ public class InJvmChatRequest implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
+        exchange.setVariable(ExchangeKeys.REQUEST_ID, RequestIds.accept(in.getHeader(REQUEST_ID, String.class)));
         String key = in.getHeader(API_KEY, String.class);
         in.removeHeader(API_KEY);
         if (key != null && !key.isBlank()) {

@@ -249,6 +249,7 @@ public class AdmissionControl implements Handler<RoutingContext> {
     }
 
     static void reply(RoutingContext ctx, OpenAiError error, Map<String, String> headers) {
+        RequestIds.of(ctx);
         HttpServerResponse response = ctx.response();
         response.setStatusCode(error.status());
         response.putHeader("Content-Type", "application/json");

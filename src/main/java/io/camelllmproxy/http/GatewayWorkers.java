@@ -1,6 +1,7 @@
 package io.camelllmproxy.http;
 
 import io.camelllmproxy.error.OpenAiError;
+import io.camelllmproxy.observe.RequestMdc;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -101,6 +102,7 @@ public final class GatewayWorkers {
     private void handle(VertxPlatformHttpConsumer target, RoutingContext ctx, ContextInternal request) throws Throwable {
         Exchange exchange = target.createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
+        exchange.setVariable(ExchangeKeys.REQUEST_ID, RequestIds.of(ctx));
         @SuppressWarnings("unchecked")
         Future<Void> populated = (Future<Void>) processHttpRequest.invoke(target, exchange, ctx);
         populated.onComplete(read -> {
@@ -130,9 +132,12 @@ public final class GatewayWorkers {
                     request.execute(v -> fail(target, exchange, ctx, e));
                     return null;
                 }
-                // the route reports every failure through the exchange: the callback is the one way out
-                target.getAsyncProcessor().process(exchange,
-                        doneSync -> request.execute(v -> respond(target, exchange, ctx)));
+                // the route reports every failure through the exchange: the callback is the one way out. Camel's own
+                // work between the steps on this thread logs under the request too (the steps set it themselves)
+                try (RequestMdc.Scope ignored = RequestMdc.open(RequestIds.of(ctx), null)) {
+                    target.getAsyncProcessor().process(exchange,
+                            doneSync -> request.execute(v -> respond(target, exchange, ctx)));
+                }
                 return null;
             }, false).onFailure(e -> fail(target, exchange, ctx, e));
         });
@@ -174,8 +179,11 @@ public final class GatewayWorkers {
     }
 
     private static void done(VertxPlatformHttpConsumer target, Exchange exchange) {
-        target.doneUoW(exchange);
-        target.releaseExchange(exchange, false);
+        // the request's end (its on-completions: the access log, the request event) logs under it too
+        try (RequestMdc.Scope ignored = RequestMdc.open(exchange)) {
+            target.doneUoW(exchange);
+            target.releaseExchange(exchange, false);
+        }
     }
 
     private interface Step {

@@ -211,6 +211,8 @@ public class RouteGuards extends EventNotifierSupport {
         Route checks = router.route(path).order(order(CHECKS));
         methods.forEach(method -> checks.method(HttpMethod.valueOf(method)));
         routes.add(checks);
+        // the id first, so every answer from here on (a refusal included) carries it
+        checks.handler(RequestIds.handler());
         checks.handler(admission);
         Optional<String> scope = Scopes.requiredBy(routeId);
         if (auth != null && scope.isPresent()) {

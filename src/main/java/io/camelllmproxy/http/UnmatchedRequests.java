@@ -40,6 +40,7 @@ public final class UnmatchedRequests {
     }
 
     private static void reply(RoutingContext ctx, OpenAiError error) {
+        RequestIds.of(ctx);
         ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(error.toBytes()));
     }

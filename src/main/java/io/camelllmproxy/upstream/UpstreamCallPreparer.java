@@ -1,6 +1,8 @@
 package io.camelllmproxy.upstream;
 
+import io.camelllmproxy.events.RequestRecords;
 import io.camelllmproxy.http.ExchangeKeys;
+import io.camelllmproxy.http.RequestIds;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.UpstreamRequest;
 import io.camelllmproxy.transform.WireTransformer;
@@ -25,6 +27,8 @@ public class UpstreamCallPreparer implements Processor {
         // gateway's CPU samples under wrk c=64)
         message.setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         request.headers().forEach(message::setHeader);
+        // the provider's logs and support can then be matched with ours (every attempt of a group sends the same id)
+        message.setHeader(RequestIds.HEADER, RequestRecords.requestId(exchange));
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         if (target.credential().isPresent()) {
             WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);

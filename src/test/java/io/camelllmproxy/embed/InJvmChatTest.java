@@ -153,6 +153,10 @@ class InJvmChatTest {
     private static void assertCallerUntouched(Exchange exchange, Map<String, Object> outputHeaders, Map<String, Object> setByRoute) {
         Map<String, Object> headers = new HashMap<>(CALLER_HEADERS);
         headers.putAll(outputHeaders);
+        // every call, answered or failed, tells the caller its request id (made here: the caller sent none)
+        Object requestId = exchange.getMessage().getHeader(InJvmChatRequest.REQUEST_ID);
+        assertTrue(requestId instanceof String id && id.matches("[0-9a-f-]{36}"), "LlmRequestId: " + requestId);
+        headers.put(InJvmChatRequest.REQUEST_ID, requestId);
         assertEquals(headers, exchange.getMessage().getHeaders());
         Map<String, Object> variables = new HashMap<>(CALLER_VARIABLES);
         variables.putAll(setByRoute);

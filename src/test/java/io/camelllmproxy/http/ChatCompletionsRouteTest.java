@@ -74,7 +74,8 @@ class ChatCompletionsRouteTest {
 
         assertEquals(200, response.statusCode());
         assertEquals(answer, response.body());
-        assertEquals("req-42", response.headers().firstValue("x-request-id").orElse(null));
+        assertEquals("req-42", response.headers().firstValue("x-provider-request-id").orElse(null),
+                "the provider's own request id is passed on beside the gateway's x-request-id");
         assertTrue(response.headers().firstValue("openai-organization").isEmpty());
 
         FakeUpstream.Received received = upstream.take();

@@ -87,7 +87,7 @@ class KeyMaskTest {
         assertEquals(KeyMask.MASK, error.get("type").asText());
         assertEquals(KeyMask.MASK, error.get("param").asText());
         assertEquals("bad key " + KeyMask.MASK, error.get("message").asText());
-        assertEquals("req-" + KeyMask.MASK, response.headers().firstValue("x-request-id").orElseThrow(),
+        assertEquals("req-" + KeyMask.MASK, response.headers().firstValue("x-provider-request-id").orElseThrow(),
                 "relayed headers are kept, masked");
         assertUpstreamGotTheKey();
     }

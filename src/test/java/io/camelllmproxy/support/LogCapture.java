@@ -20,8 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
-    /** One log event as the test sees it; {@code text} is "LEVEL message" followed by any stack trace. */
-    public record Line(Level level, String logger, String message, boolean hasThrowable, String text) {
+    /**
+     * One log event as the test sees it; {@code text} is "LEVEL message" followed by any stack trace, {@code mdc} the
+     * logging context it was logged with, {@code thread} the thread that logged it.
+     */
+    public record Line(Level level, String logger, String message, boolean hasThrowable, String text,
+                       java.util.Map<String, String> mdc, String thread) {
         @Override
         public String toString() {
             return level + " " + logger + " - " + message + (hasThrowable ? " (with stack trace)" : "");
@@ -50,6 +54,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         logger.addAppender(this, Level.ALL, null);
         logger.setLevel(level);
         context.updateLoggers();
+    }
+
+    /** Captures what the logger named {@code name} (and those below it) logs at {@code level} and above. */
+    public static LogCapture ofLogger(String name, Level level) {
+        return new LogCapture(name, level);
     }
 
     /** Captures what {@code of} logs at {@code level} and above. */
@@ -105,7 +114,8 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
             event.getThrown().printStackTrace(new PrintWriter(text));
         }
         lines.add(new Line(event.getLevel(), event.getLoggerName(), event.getMessage().getFormattedMessage(),
-                event.getThrown() != null, text.toString()));
+                event.getThrown() != null, text.toString(), java.util.Map.copyOf(event.getContextData().toMap()),
+                event.getThreadName()));
     }
 
     public List<Line> lines() {

@@ -4,6 +4,7 @@ import io.camelllmproxy.auth.AuthGate;
 import io.camelllmproxy.auth.Scopes;
 import io.camelllmproxy.config.Settings;
 import io.camelllmproxy.http.EndpointSummary;
+import io.camelllmproxy.http.RequestIds;
 import io.camelllmproxy.http.UnmatchedRequests;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -48,6 +49,8 @@ public final class StandaloneServer implements CamelConfiguration {
 
     /** The last route of the server, and the endpoint list once every route is on the router. */
     private static final class Unmatched implements StartupListener {
+        /** Before any other route of the server (the gateway's reroutes included). */
+        private static final int REQUEST_ID_ORDER = Integer.MIN_VALUE + 1;
         private final int port;
 
         Unmatched(int port) {
@@ -57,6 +60,8 @@ public final class StandaloneServer implements CamelConfiguration {
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
             VertxPlatformHttpRouter router = router(context);
+            // every answer of the server carries an x-request-id, Camel's management endpoints' and the 404 too
+            router.route().order(REQUEST_ID_ORDER).handler(RequestIds.handler());
             AuthGate auth = context.getRegistry().lookupByNameAndType("llm-auth-gate", AuthGate.class);
             if (auth != null) {
                 // Camel's management endpoints (developer console, info) describe the whole gateway: admin only;
