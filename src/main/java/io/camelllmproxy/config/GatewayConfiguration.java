@@ -6,6 +6,7 @@ import io.camelllmproxy.admin.KeyAdmin;
 import io.camelllmproxy.admin.ModelAdmin;
 import io.camelllmproxy.admin.ProviderAdmin;
 import io.camelllmproxy.admin.ProviderHealthCheck;
+import io.camelllmproxy.admin.UsageAdmin;
 import io.camelllmproxy.auth.AdminToken;
 import io.camelllmproxy.auth.AuthGate;
 import io.camelllmproxy.auth.ContextForgeAccounts;
@@ -54,6 +55,8 @@ import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.camelllmproxy.upstream.stream.StreamHttpComponent;
 import io.camelllmproxy.upstream.stream.StreamHttpSettings;
+import io.camelllmproxy.usage.LedgerRetention;
+import io.camelllmproxy.usage.UsageLedger;
 import io.camelllmproxy.usage.UsageMeters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -68,6 +71,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutorService;
@@ -217,6 +221,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-error-responder", new ErrorResponder());
         // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
         RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
+        // the usage ledger (llm_usage): queued here, written in batches by routes/usage-ledger.camel.yaml; added after
+        // the data source's closer, so Camel stops it first and its last rows still reach the database
+        UsageLedger ledger = new UsageLedger(context, settings.integer("llm.usage.queue-size", 100_000),
+                settings.integer("llm.usage.batch-size", 500), settings.longValue("llm.usage.stop-wait-ms", 5_000));
+        context.addService(ledger, true, false);
+        observers.add(ledger);
+        beans.put("llm-usage-ledger", ledger);
+        beans.put("llm-usage-retention", new LedgerRetention(settings.integer("llm.usage.retention-days", 90),
+                Clock.systemUTC()));
         beans.put("llm-request-events", new RequestEvents(observers));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,
@@ -242,6 +255,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-model-admin", new ModelAdmin(dataSource, reload));
         beans.put("llm-group-admin", new GroupAdmin(dataSource, reload));
         beans.put("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
+        beans.put("llm-usage-admin", new UsageAdmin(dataSource, Clock.systemUTC()));
 
         loadRoutes(context, settings.required("llm.routes.location"));
         // the llm-chat Kamelet as a route template of the context: kamelet:llm-chat finds it there, wherever the
