@@ -48,6 +48,12 @@ public final class UsageLedger extends ServiceSupport implements RequestObserver
     private static final int NAME_WIDTH = 255;
     private static final int DEPLOYMENT_WIDTH = 512;
 
+    /**
+     * After a failed write the next waits this long: a database that is down is not hammered, and the pool, which
+     * tests a connection only when it was idle for more than 500 ms, tests the one that failed before it is reused.
+     */
+    static final long RETRY_BACKOFF_NANOS = 1_000_000_000L;
+
     private final CamelContext context;
     private final BlockingQueue<Map<String, Object>> queue;
     private final int batchSize;
@@ -55,6 +61,7 @@ public final class UsageLedger extends ServiceSupport implements RequestObserver
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedInBurst = new AtomicLong();
     private final AtomicBoolean failing = new AtomicBoolean();
+    private volatile long retryAt = System.nanoTime();
     // guarded by this: the batch being written, kept until the database took it
     private List<Map<String, Object>> pending = List.of();
     private Producer finalFlush;
@@ -98,6 +105,11 @@ public final class UsageLedger extends ServiceSupport implements RequestObserver
         return !pending.isEmpty() || !queue.isEmpty();
     }
 
+    /** Whether a batch is waiting and may be written now (not within the back-off after a failed write). */
+    public boolean due() {
+        return hasRows() && System.nanoTime() - retryAt >= 0;
+    }
+
     /** The batch to write: the one that failed last time, else up to batch-size queued rows. */
     public synchronized List<Map<String, Object>> batch() {
         if (pending.isEmpty()) {
@@ -126,6 +138,7 @@ public final class UsageLedger extends ServiceSupport implements RequestObserver
 
     /** The batch failed: it stays to be retried; one line per outage, not per attempt. */
     public void failed(Throwable cause) {
+        retryAt = System.nanoTime() + RETRY_BACKOFF_NANOS;
         if (failing.compareAndSet(false, true)) {
             LOG.warn("Usage ledger cannot write, {} rows wait and are retried: {}", waiting(),
                     cause == null ? "unknown" : cause.getMessage());
