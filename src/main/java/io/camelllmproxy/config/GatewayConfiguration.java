@@ -6,6 +6,7 @@ import io.camelllmproxy.admin.KeyAdmin;
 import io.camelllmproxy.admin.ModelAdmin;
 import io.camelllmproxy.admin.ProviderAdmin;
 import io.camelllmproxy.admin.ProviderHealthCheck;
+import io.camelllmproxy.admin.UsageAdmin;
 import io.camelllmproxy.auth.AdminToken;
 import io.camelllmproxy.auth.AuthGate;
 import io.camelllmproxy.auth.ContextForgeAccounts;
@@ -43,6 +44,7 @@ import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.WorkerThreads;
 import io.camelllmproxy.metrics.ActiveStreams;
 import io.camelllmproxy.metrics.GenAiMetrics;
+import io.camelllmproxy.metrics.LedgerDrops;
 import io.camelllmproxy.metrics.MeterRegistryBinding;
 import io.camelllmproxy.metrics.UpstreamAttempts;
 import io.camelllmproxy.registry.CredentialHealth;
@@ -60,6 +62,8 @@ import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.camelllmproxy.upstream.stream.StreamHttpComponent;
 import io.camelllmproxy.upstream.stream.StreamHttpSettings;
+import io.camelllmproxy.usage.LedgerRetention;
+import io.camelllmproxy.usage.UsageLedger;
 import io.camelllmproxy.usage.UsageMeters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -74,6 +78,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -211,7 +216,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         GenAiMetrics genAiMetrics = new GenAiMetrics();
         UpstreamAttempts upstreamAttempts = new UpstreamAttempts();
         ActiveStreams activeStreams = new ActiveStreams();
-        context.addStartupListener(new MeterRegistryBinding(List.of(genAiMetrics, upstreamAttempts, activeStreams)));
         // model groups: the members' shared health, and Retry-After waits that hold no thread (one timer thread)
         FailoverSteps failover = new FailoverSteps(new MemberHealth(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads,
@@ -232,6 +236,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-error-responder", new ErrorResponder());
         // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
         RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context)).add(genAiMetrics);
+        // the usage ledger (llm_usage): queued here, written in batches by routes/usage-ledger.camel.yaml; added after
+        // the data source's closer, so Camel stops it first and its last rows still reach the database
+        UsageLedger ledger = new UsageLedger(context, settings.integer("llm.usage.queue-size", 100_000),
+                settings.integer("llm.usage.batch-size", 500), settings.longValue("llm.usage.stop-wait-ms", 5_000));
+        context.addService(ledger, true, false);
+        observers.add(ledger);
+        beans.put("llm-usage-ledger", ledger);
+        context.addStartupListener(new MeterRegistryBinding(List.of(genAiMetrics, upstreamAttempts, activeStreams,
+                new LedgerDrops(ledger))));
+        beans.put("llm-usage-retention", new LedgerRetention(settings.integer("llm.usage.retention-days", 90),
+                Clock.systemUTC()));
         // one INFO line per request on io.camelllmproxy.access (README: Request ids and logs)
         observers.add(new AccessLog());
         beans.put("llm-request-events", new RequestEvents(observers));
@@ -259,6 +274,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-model-admin", new ModelAdmin(dataSource, reload));
         beans.put("llm-group-admin", new GroupAdmin(dataSource, reload));
         beans.put("llm-key-admin", new KeyAdmin(dataSource, reload, keys::revoke));
+        beans.put("llm-usage-admin", new UsageAdmin(dataSource, Clock.systemUTC()));
 
         loadRoutes(context, settings.required("llm.routes.location"));
         // the llm-chat Kamelet as a route template of the context: kamelet:llm-chat finds it there, wherever the

@@ -36,6 +36,9 @@ public final class RegistryDatabase {
         config.setPoolName("llm-registry");
         config.setConnectionTimeout(Math.max(250, connectionTimeoutMillis));
         config.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeoutMillis / 2)));
+        if (url.startsWith("jdbc:h2:")) {
+            config.setExceptionOverrideClassName(BrokenH2Connections.class.getName());
+        }
         if (isPostgres(url)) {
             // Lets plain string parameters land in json and timestamptz columns, as ContextForge's schema has them.
             config.addDataSourceProperty("stringtype", "unspecified");

@@ -89,7 +89,7 @@ class OpenApiDocumentTest {
                 }
             }
         }
-        assertEquals(25, operations, "the 3 OpenAI and 22 admin operations");
+        assertEquals(27, operations, "the 3 OpenAI and 24 admin operations");
     }
 
     @Test
@@ -98,6 +98,9 @@ class OpenApiDocumentTest {
         assertEquals(Set.of("page", "page_size", "enabled_only", "provider_id"), query("/llm/models", PathItem.HttpMethod.GET));
         assertEquals(Set.of("activate"), query("/llm/providers/{id}/state", PathItem.HttpMethod.POST));
         assertEquals(Set.of("activate"), query("/llm/models/{id}/state", PathItem.HttpMethod.POST));
+        assertEquals(Set.of("from", "to", "group_by"), query("/llm/usage", PathItem.HttpMethod.GET));
+        assertEquals(Set.of("from", "to", "key_id", "model", "page", "page_size"),
+                query("/llm/usage/requests", PathItem.HttpMethod.GET));
         Parameter pageSize = operation("/llm/providers", PathItem.HttpMethod.GET).getParameters().stream()
                 .filter(p -> p.getName().equals("page_size")).findFirst().orElseThrow();
         assertEquals("integer", pageSize.getSchema().getType());
@@ -129,6 +132,8 @@ class OpenApiDocumentTest {
         assertBody("/llm/groups/{id}", PathItem.HttpMethod.PATCH, "ModelGroupUpdate", "200", "ModelGroup");
         assertBody("/llm/groups", PathItem.HttpMethod.GET, null, "200", "ModelGroupPage");
         assertBody("/llm/providers/{id}/health", PathItem.HttpMethod.POST, null, "200", "ProviderHealth");
+        assertBody("/llm/usage", PathItem.HttpMethod.GET, null, "200", "UsageSummary");
+        assertBody("/llm/usage/requests", PathItem.HttpMethod.GET, null, "200", "UsageRequestPage");
         assertEquals(Set.of("model", "messages"), Set.copyOf(schema("ChatCompletionRequest").getRequired()));
         assertEquals(Set.of("id", "object", "created", "owned_by"), schema("Model").getProperties().keySet());
         assertTrue(text.contains("\"$ref\" : \"#/components/schemas/ErrorResponse\""), "errors refer to the error schema");

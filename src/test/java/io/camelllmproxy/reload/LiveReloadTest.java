@@ -111,6 +111,7 @@ class LiveReloadTest {
             new Edit("admin-api.camel.yaml", "direct:llm-admin-list-providers"),
             new Edit("openai-api.camel.yaml", "direct:llm-list-models"),
             new Edit("chat-in-jvm.camel.yaml", "direct:llm-in-jvm-chat"),
+            new Edit("usage-ledger.camel.yaml", "timer:llm-usage-write"),
             // not last: the next edit's mark shows once the watcher (one thread, one file at a time) is past it, so
             // the gateway never stops while a reload is still at work
             new Edit(BEANS_FILE, null),

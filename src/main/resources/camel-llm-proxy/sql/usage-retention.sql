@@ -1,0 +1,2 @@
+DELETE FROM llm_usage
+WHERE created_at < :#cutoff
