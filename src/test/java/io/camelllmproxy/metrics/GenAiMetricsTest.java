@@ -3,6 +3,7 @@ package io.camelllmproxy.metrics;
 import io.camelllmproxy.events.RequestRecord;
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.PrometheusText;
 import io.camelllmproxy.transform.Json;
 import io.camelllmproxy.usage.TokenUsage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -230,8 +231,7 @@ class GenAiMetricsTest {
 
     /** The sum of the samples of {@code name} whose labels include {@code labels}. */
     static double value(String text, String name, Map<String, String> labels) {
-        return PrometheusText.samples(text, name).stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
-                .mapToDouble(PrometheusText.Sample::value).sum();
+        return PrometheusText.sum(text, name, labels);
     }
 
     private static Map<String, String> with(Map<String, String> labels, String name, String value) {

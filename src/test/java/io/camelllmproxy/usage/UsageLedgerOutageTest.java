@@ -2,6 +2,7 @@ package io.camelllmproxy.usage;
 
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
+import io.camelllmproxy.support.PrometheusText;
 import io.camelllmproxy.support.LogCapture;
 import io.camelllmproxy.support.ProxiedDatabase;
 import io.camelllmproxy.support.TestDatabase;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -76,6 +78,10 @@ class UsageLedgerOutageTest {
             assertTrue(dropped >= 3 && dropped <= 5, "5 queued and up to 2 in the batch being written: dropped " + dropped);
             assertEquals(1, log.lines().stream().filter(l -> l.message().startsWith("Usage ledger full")).count(),
                     "one line per burst of drops, not one per row: " + log.lines());
+            HttpResponse<String> scraped = gateway.send("GET", "/observe/metrics", null, GatewayHarness.ADMIN_TOKEN);
+            assertEquals(200, scraped.statusCode(), scraped.body());
+            assertEquals(dropped, PrometheusText.sum(scraped.body(), "llm_gateway_usage_rows_dropped_total", Map.of()),
+                    "every dropped row is counted in the metric too");
             database.proxy().restore();
             Awaitility.await("the rows that waited are written").atMost(Duration.ofSeconds(30))
                     .until(() -> rows(url, user, password) == 4 + 10 - dropped);

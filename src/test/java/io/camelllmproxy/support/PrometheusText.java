@@ -1,4 +1,4 @@
-package io.camelllmproxy.metrics;
+package io.camelllmproxy.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads the samples of Prometheus' text exposition format (0.0.4): {@code name{label="value",...} number}. */
-final class PrometheusText {
+public final class PrometheusText {
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
@@ -19,7 +19,7 @@ final class PrometheusText {
     private PrometheusText() {
     }
 
-    static List<Sample> samples(String text, String name) {
+    public static List<Sample> samples(String text, String name) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -39,5 +39,11 @@ final class PrometheusText {
             samples.add(new Sample(name, labels, Double.parseDouble(m.group(3))));
         }
         return samples;
+    }
+
+    /** The sum of the samples of {@code name} whose labels include {@code labels}. */
+    public static double sum(String text, String name, java.util.Map<String, String> labels) {
+        return samples(text, name).stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
+                .mapToDouble(Sample::value).sum();
     }
 }
