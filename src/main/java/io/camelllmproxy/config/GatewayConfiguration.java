@@ -54,6 +54,7 @@ import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.camelllmproxy.upstream.stream.StreamHttpComponent;
 import io.camelllmproxy.upstream.stream.StreamHttpSettings;
+import io.camelllmproxy.usage.KeyBudgets;
 import io.camelllmproxy.usage.UsageMeters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -68,6 +69,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutorService;
@@ -146,8 +148,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
-        // each request's usage, charged to its key's token limit the moment its answer reports it
-        UsageMeters meters = new UsageMeters(limiter);
+        // a test binds its own clock to move budget periods on; production uses the system's, in UTC
+        Clock clock = context.getRegistry().lookupByNameAndType("llm-clock", Clock.class);
+        KeyBudgets budgets = new KeyBudgets(clock == null ? Clock.systemUTC() : clock);
+        budgets.restore(dataSource);
+        // each request's usage, charged to its key's token limit and budget the moment its answer reports it
+        UsageMeters meters = new UsageMeters(limiter, budgets);
+        // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
+        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
         KeyRing keys = new KeyRing(AdminToken.resolve(adminToken(settings),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
@@ -162,7 +170,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 contextForgeTokens = new ContextForgeTokens(contextForge, contextForgeAccounts);
                 LOG.info("ContextForge tokens are accepted: {}", contextForge);
             }
-            auth = new AuthGate(keys, limiter, admission, usage, contextForgeTokens);
+            auth = new AuthGate(keys, limiter, admission, usage, contextForgeTokens, budgets, observers);
         } else {
             LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
                     + "provider and the admin API");
@@ -215,8 +223,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-upstream-status-check", new UpstreamStatusCheck());
         beans.put("llm-completion-responder", new CompletionResponder(meters));
         beans.put("llm-error-responder", new ErrorResponder());
-        // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
-        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
         beans.put("llm-request-events", new RequestEvents(observers));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,
@@ -231,7 +237,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-stream-relay-event", streams.relayEvent());
         beans.put("llm-stream-await", streams.await());
         beans.put("llm-stream-finish", streams.finish());
-        beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
+        beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage, budgets));
         beans.put("llm-in-jvm-stream-open", streams.openForCaller());
         beans.put("llm-in-jvm-result", new InJvmCallResult());
 
