@@ -217,6 +217,9 @@ class BudgetTest {
         upstream.clearReceived();
         GatewayHarness restarted = GatewayHarness.start(database, bootstrap(), Map.<String, String>of(), Map.<String, Object>of("llm-clock", restartClock));
         try {
+            // the key ring loads just after the models the harness waits for
+            org.awaitility.Awaitility.await("the key ring knows the key").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> restarted.send("GET", "/v1/models", null, key).statusCode() != 401);
             HttpResponse<String> models = restarted.send("GET", "/v1/models", null, key);
             assertEquals(200, models.statusCode());
             assertEquals("0.001000", remaining(models), "0.01 less the 0.009 the ledger holds for today");
