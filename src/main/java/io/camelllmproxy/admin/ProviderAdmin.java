@@ -9,6 +9,7 @@ import io.camelllmproxy.registry.RegistryDatabase;
 import io.camelllmproxy.registry.RetryConfig;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.AzureNames;
+import io.camelllmproxy.transform.StreamUsage;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -242,6 +243,10 @@ public class ProviderAdmin {
         // the failover steps read config.retry for the provider's plain models: a bad value is refused here
         RetryConfig.problems(config).forEach((field, problem) ->
                 check.problem("config.retry" + (field.isEmpty() ? "" : "." + field), problem));
+        String streamUsage = StreamUsage.problem(config);
+        if (streamUsage != null) {
+            check.problem("config." + StreamUsage.CONFIG_KEY, streamUsage);
+        }
         azureNames(check, create ? null : stored, config);
         // only a change to Azure is checked here; an Azure provider's bad rows are refused at request time
         if (!create && "azure_openai".equals(check.peekText("provider_type"))

@@ -11,6 +11,7 @@ import io.camelllmproxy.auth.RateLimitHeaders;
 import io.camelllmproxy.auth.RateLimiter;
 import io.camelllmproxy.auth.Scopes;
 import io.camelllmproxy.error.GatewayException;
+import io.camelllmproxy.events.RequestEvents;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ChatRequestValidator;
 import io.camelllmproxy.http.ExchangeKeys;
@@ -59,7 +60,7 @@ public class InJvmChatRequest implements Processor {
         String key = in.getHeader(API_KEY, String.class);
         in.removeHeader(API_KEY);
         if (key != null && !key.isBlank()) {
-            exchange.setVariable(ExchangeKeys.IDENTITY, admit(key.trim()));
+            admit(key.trim(), exchange);
         }
         ObjectNode request = ChatRequestValidator.parse(withModel(body(in), in.getHeader(MODEL, String.class)));
         exchange.setVariable(ExchangeKeys.CHAT_REQUEST, request);
@@ -68,9 +69,15 @@ public class InJvmChatRequest implements Processor {
         in.setBody(null);
     }
 
-    /** The key's identity once its scope and limits let this call through; as over HTTP otherwise (401, 403, 429). */
-    private ApiKeyIdentity admit(String key) {
+    /**
+     * Puts the key's identity on the exchange once it authenticates with the scope, so a call its limits refuse is
+     * still recorded for the key; throws as over HTTP when it does not pass (401, 403, 429).
+     */
+    private void admit(String key, Exchange exchange) {
         ApiKeyIdentity identity = keys.authenticate(key);
+        if (identity == null || !identity.has(Scopes.INVOKE)) {
+            exchange.setVariable(RequestEvents.KEY_REFUSED, true);
+        }
         if (identity == null) {
             throw new GatewayException(OpenAiError.of(401, OpenAiError.INVALID_REQUEST, "invalid_api_key",
                     "Incorrect, revoked or expired API key in the " + API_KEY + " header"));
@@ -80,6 +87,7 @@ public class InJvmChatRequest implements Processor {
                     "This key lacks the '" + Scopes.INVOKE + "' scope needed for chat completions"));
         }
         usage.touch(identity);
+        exchange.setVariable(ExchangeKeys.IDENTITY, identity);
         KeyBudgets.Verdict budget = budgets == null ? null : budgets.check(identity);
         if (budget != null && !budget.allowed()) {
             OpenAiError refused = AuthGate.budgetExceeded(identity, budget);
@@ -95,7 +103,6 @@ public class InJvmChatRequest implements Processor {
                         RateLimitHeaders.of(decision)));
             }
         }
-        return identity;
     }
 
     private static byte[] body(Message in) throws JsonProcessingException {

@@ -17,6 +17,13 @@ public class RequestEvents implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestEvents.class);
 
+    /**
+     * Variable a step sets to true when it refuses the request's key (unknown, or without the scope): like an HTTP
+     * request that authentication refuses (which never reaches this step), the request is not recorded. The
+     * in-JVM API checks its {@code LlmApiKey} after this step, so that its other failures are recorded.
+     */
+    public static final String KEY_REFUSED = "llmKeyRefused";
+
     private final RequestObserver observers;
 
     public RequestEvents(RequestObserver observers) {
@@ -30,6 +37,9 @@ public class RequestEvents implements Processor {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                if (refusedItsKey(done)) {
+                    return;
+                }
                 RequestRecord record;
                 try {
                     record = RequestRecords.of(done, startedAt, started, System.nanoTime());
@@ -41,5 +51,10 @@ public class RequestEvents implements Processor {
                 observers.finished(record);
             }
         });
+    }
+
+    /** Whether a step refused the request's key (a request authentication refuses is not recorded). */
+    private static boolean refusedItsKey(Exchange exchange) {
+        return Boolean.TRUE.equals(exchange.getVariable(KEY_REFUSED, Boolean.class));
     }
 }

@@ -7,6 +7,8 @@ import io.camelllmproxy.failover.Attempts;
 import io.camelllmproxy.http.ErrorMapping;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.stream.CallerChunks;
+import io.camelllmproxy.stream.StreamProcessors;
 import io.camelllmproxy.stream.StreamSession;
 import io.camelllmproxy.usage.TokenUsage;
 import io.camelllmproxy.usage.UsageMeter;
@@ -27,12 +29,16 @@ public final class RequestRecords {
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
         ApiKeyIdentity identity = exchange.getVariable(ExchangeKeys.IDENTITY, ApiKeyIdentity.class);
         StreamSession session = exchange.getVariable(ExchangeKeys.STREAM_SESSION, StreamSession.class);
+        CallerChunks chunks = exchange.getVariable(StreamProcessors.CALLER_CHUNKS, CallerChunks.class);
         Attempts attempts = exchange.getVariable(ExchangeKeys.ATTEMPTS, Attempts.class);
         OpenAiError error = error(exchange, target, session);
+        if (error == null && chunks != null) {
+            error = chunks.endedWith();
+        }
         UsageMeter meter = UsageMeters.existing(exchange);
         TokenUsage usage = meter == null ? null : meter.usage();
         String responseModel = meter == null ? null : meter.responseModel();
-        long firstChunk = session == null ? 0 : session.firstChunkNanos();
+        long firstChunk = session != null ? session.firstChunkNanos() : chunks != null ? chunks.firstChunkNanos() : 0;
         return new RequestRecord(requestId(exchange), startedAt, RequestRecord.CHAT,
                 identity == null ? null : identity.keyId(), identity == null ? null : identity.name(),
                 exchange.getVariable(ExchangeKeys.MODEL_NAME, String.class),
@@ -40,7 +46,7 @@ public final class RequestRecords {
                 target == null ? null : target.providerName(), target == null ? null : target.providerType(),
                 target == null ? null : target.modelId(), responseModel,
                 Boolean.TRUE.equals(exchange.getVariable(ExchangeKeys.STREAM, Boolean.class)),
-                status(exchange, error, session), error == null ? null : error.code(), usage,
+                chunks != null ? 200 : status(exchange, error, session), error == null ? null : error.code(), usage,
                 meter == null ? 0 : meter.cost().doubleValue(), target != null && target.price().priced(),
                 finishedNanos - startedNanos, firstChunk == 0 ? null : firstChunk - startedNanos,
                 attempts == null ? null : attempts.calls(),

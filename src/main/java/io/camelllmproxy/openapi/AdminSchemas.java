@@ -33,7 +33,8 @@ public final class AdminSchemas {
         public String api_base;
         @Schema(nullable = true, maxLength = 50)
         public String api_version;
-        @Schema(nullable = true, description = "Provider-specific settings; secret-named entries are stored encrypted and shown as *****")
+        @Schema(nullable = true, description = "Provider-specific settings; secret-named entries are stored encrypted and shown as *****;"
+                + " stream_usage (true or false) says whether streams ask the provider for usage (stream_options.include_usage)")
         public Map<String, Object> config;
         @Schema(nullable = true, maxLength = 255)
         public String default_model;

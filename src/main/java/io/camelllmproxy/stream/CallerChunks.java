@@ -41,6 +41,8 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
     private boolean ended;
     private boolean endSeen;
     private volatile boolean closed;
+    private volatile OpenAiError endedWith;
+    private volatile long firstChunkNanos;
 
     /** {@code release} frees the provider call's resources; it runs once, after the stream ended or was aborted. */
     CallerChunks(InputStream upstream, String providerName, ProviderCredential credential, Runnable release) {
@@ -85,6 +87,9 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             }
             readMore();
         }
+        if (firstChunkNanos == 0) {
+            firstChunkNanos = System.nanoTime();
+        }
         return pending.poll();
     }
 
@@ -101,11 +106,12 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
         } catch (Exception e) {
             ended = true;
             UpstreamAbort.abort(upstream);
-            release();
             if (!closed) {
                 OpenAiError error = ErrorMapping.toOpenAi(e, providerName);
                 failure = new GatewayException(error == null ? closedError() : credential.mask(error));
+                endedWith = failure.error();
             }
+            release();
         }
     }
 
@@ -116,6 +122,9 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             return;
         }
         closed = true;
+        if (!ended && endedWith == null) {
+            endedWith = closedError();
+        }
         if (events != null) {
             events.abandon();
         }
@@ -128,6 +137,20 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
         if (released.compareAndSet(false, true)) {
             release.run();
         }
+    }
+
+    /**
+     * How the stream ended for its reader: null when read to its end (or not over yet), else the error it ended with
+     * (the provider's failure, or 499 {@code client_closed_request} when closed before its end). Set before the
+     * release runs, so what the release records sees it.
+     */
+    public OpenAiError endedWith() {
+        return endedWith;
+    }
+
+    /** When ({@link System#nanoTime()}) the reader got its first chunk; 0 before that. */
+    public long firstChunkNanos() {
+        return firstChunkNanos;
     }
 
     /** Whether the stream was closed before its end (by the caller, or because its exchange completed). */
@@ -152,6 +175,7 @@ public final class CallerChunks implements Iterator<String>, AutoCloseable, Chun
             }
             if (payload.startsWith("{\"error\"")) {
                 failure = inBandError(payload);
+                endedWith = failure.error();
                 ended = true;
                 UpstreamAbort.abort(upstream);
                 release();

@@ -1,6 +1,5 @@
 package io.camelllmproxy.stream;
 
-import io.camelllmproxy.usage.UsageMeter;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.StreamTranslator;
 
@@ -10,20 +9,19 @@ import java.util.List;
 
 /**
  * Passes each upstream event through the stream translator to the reader of the stream (an HTTP client or an
- * in-JVM caller), masking the provider's key and metering the usage a chunk reports (charged to the caller's gateway key).
+ * in-JVM caller), masking the provider's key. The translator is a {@link UsageTap}, which meters the usage a chunk
+ * reports (charged to the caller's gateway key) before the reader gets what it asked for of it.
  */
 public final class EventRelay {
 
     private final ChunkSink session;
     private final StreamTranslator translator;
-    private final UsageMeter meter;
     private final ProviderCredential credential;
 
     /** {@code credential} is the provider's key, masked in every event relayed (error events above all). */
-    public EventRelay(ChunkSink session, StreamTranslator translator, UsageMeter meter, ProviderCredential credential) {
+    public EventRelay(ChunkSink session, StreamTranslator translator, ProviderCredential credential) {
         this.session = session;
         this.translator = translator;
-        this.meter = meter;
         this.credential = credential;
     }
 
@@ -53,6 +51,5 @@ public final class EventRelay {
         }
         List<String> payloads = !credential.isPresent() ? translated : translated.stream().map(credential::mask).toList();
         session.sendAll(payloads);
-        payloads.forEach(meter::fromChunk);
     }
 }

@@ -10,6 +10,7 @@ import io.camelllmproxy.http.AttemptHeaders;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.StreamFraming;
+import io.camelllmproxy.transform.StreamUsage;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.StreamedBody;
 import io.camelllmproxy.upstream.UpstreamHeaders;
@@ -47,6 +48,8 @@ public final class StreamProcessors {
     public static final String EVENTS = "streamEvents";
     /** Variable holding the {@link PushedEvents} of a stream the non-blocking upstream call carries. */
     public static final String PUSHED = "pushedEvents";
+    /** Variable holding the {@link CallerChunks} of an in-JVM caller's stream, for the request's record. */
+    public static final String CALLER_CHUNKS = "callerChunks";
 
     private final Supplier<Vertx> vertx;
     private final AdmissionControl admission;
@@ -183,11 +186,13 @@ public final class StreamProcessors {
             ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
             // camel-http releases the response when the exchange completes by reading it to its end: for a stream
             // the caller reads later, that would drain (and pay for) the whole answer at once. The stream runs it
-            // once it is over instead, when a read to the end or an abort leaves nothing to drain.
+            // once it is over instead, when a read to the end or an abort leaves nothing to drain. The request's
+            // record (llm-request-events) is among what is taken: it is made then too, with the stream's usage.
             List<Synchronization> release = takeCompletions(exchange);
             CallerChunks chunks = new CallerChunks(body, target.providerName(), target.credential(),
                     () -> release.forEach(step -> step.onComplete(exchange)));
             chunks.start(new AbandonableEvents(reader(transformer, body), chunks), relayTo(chunks, exchange));
+            exchange.setVariable(CALLER_CHUNKS, chunks);
             exchange.getMessage().setBody(chunks);
         };
     }
@@ -213,9 +218,10 @@ public final class StreamProcessors {
     private EventRelay relayTo(ChunkSink sink, Exchange exchange) {
         WireTransformer transformer = exchange.getVariable(ExchangeKeys.TRANSFORMER, WireTransformer.class);
         ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
-        return new EventRelay(sink, transformer.stream(exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class), target),
-                meters.of(exchange),
-                target.credential());
+        ObjectNode request = exchange.getVariable(ExchangeKeys.CHAT_REQUEST, ObjectNode.class);
+        UsageTap tap = new UsageTap(transformer.stream(request, target), meters.of(exchange)::record,
+                StreamUsage.clientAsked(request));
+        return new EventRelay(sink, tap, target.credential());
     }
 
     /** Fails with a 502 unless the provider answered in the framing the transformer reads. */

@@ -17,7 +17,6 @@ import java.util.Map;
  */
 final class AnthropicStream implements StreamTranslator {
 
-    private final boolean includeUsage;
     private final ChunkBuilder chunks;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private JsonNode startUsage = Json.MAPPER.createObjectNode();
@@ -25,8 +24,7 @@ final class AnthropicStream implements StreamTranslator {
     private boolean started;
     private boolean done;
 
-    AnthropicStream(boolean includeUsage, String model) {
-        this.includeUsage = includeUsage;
+    AnthropicStream(String model) {
         this.chunks = new ChunkBuilder(OpenAiShapes.newId("chatcmpl-"), OpenAiShapes.now(), model);
     }
 
@@ -84,9 +82,8 @@ final class AnthropicStream implements StreamTranslator {
                 out.add(chunks.chunk(chunks.delta(), reason != null ? reason : "stop"));
             }
             case "message_stop" -> {
-                if (includeUsage) {
-                    out.add(chunks.usage(AnthropicTransformer.usage(startUsage, endUsage)));
-                }
+                // always: the gateway meters it, and the client gets it only when it asked (stream.UsageTap)
+                out.add(chunks.usage(AnthropicTransformer.usage(startUsage, endUsage)));
                 out.add("[DONE]");
                 done = true;
             }

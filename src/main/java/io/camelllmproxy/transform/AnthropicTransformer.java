@@ -231,7 +231,7 @@ public class AnthropicTransformer implements WireTransformer {
 
     @Override
     public StreamTranslator stream(ObjectNode request, ModelTarget target) {
-        return new AnthropicStream(OpenAiShapes.includeUsage(request), target.modelId());
+        return new AnthropicStream(target.modelId());
     }
 
     @Override

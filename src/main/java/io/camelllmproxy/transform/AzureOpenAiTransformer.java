@@ -35,10 +35,7 @@ public class AzureOpenAiTransformer extends OpenAiTransformer {
             throw GatewayException.badRequest("invalid_deployment", "model", "The Azure deployment of model '"
                     + target.modelId() + "' is '" + deployment + "', which cannot be a deployment name");
         }
-        String version = firstText(target.config(), "api_version");
-        if (version == null) {
-            version = target.apiVersion() != null ? target.apiVersion() : DEFAULT_API_VERSION;
-        }
+        String version = apiVersion(target);
         String base = target.apiBase();
         if (base == null) {
             String resource = firstText(target.config(), "resource_name");
@@ -54,6 +51,21 @@ public class AzureOpenAiTransformer extends OpenAiTransformer {
         }
         return WireSchema.stripTrailingSlashes(base) + "/openai/deployments/" + encode(deployment)
                 + "/chat/completions?api-version=" + encode(version);
+    }
+
+    /** {@code config.stream_usage} when set, else whether the api-version takes {@code stream_options} at all. */
+    @Override
+    protected boolean asksForUsage(ModelTarget target) {
+        Boolean configured = StreamUsage.configured(target.config());
+        return configured != null ? configured : StreamUsage.azureVersionTakesIt(apiVersion(target));
+    }
+
+    private static String apiVersion(ModelTarget target) {
+        String version = firstText(target.config(), "api_version");
+        if (version == null) {
+            version = target.apiVersion() != null ? target.apiVersion() : DEFAULT_API_VERSION;
+        }
+        return version;
     }
 
     @Override

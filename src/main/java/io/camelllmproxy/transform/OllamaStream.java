@@ -11,19 +11,17 @@ import java.util.List;
 
 /**
  * One Ollama NDJSON stream turned into OpenAI chunks: the role on the first chunk, content deltas, each tool
- * call whole under its own index, the finish chunk, usage when asked, {@code [DONE]}. A line that is not
+ * call whole under its own index, the finish chunk, the usage chunk, {@code [DONE]}. A line that is not
  * JSON, or an {@code error} line, ends the stream with an error event instead of being skipped.
  */
 final class OllamaStream implements StreamTranslator {
 
-    private final boolean includeUsage;
     private final ChunkBuilder chunks;
     private boolean roleSent;
     private int toolCalls;
     private boolean done;
 
-    OllamaStream(boolean includeUsage, String model) {
-        this.includeUsage = includeUsage;
+    OllamaStream(String model) {
         this.chunks = new ChunkBuilder(OpenAiShapes.newId("chatcmpl-"), OpenAiShapes.now(), model);
     }
 
@@ -58,9 +56,8 @@ final class OllamaStream implements StreamTranslator {
         if (event.path("done").asBoolean(false)) {
             out.add(chunks.chunk(chunks.delta(),
                     OllamaTransformer.finishReason(event.path("done_reason").asText(null), toolCalls > 0)));
-            if (includeUsage) {
-                out.add(chunks.usage(OllamaTransformer.usage(event)));
-            }
+            // always: the gateway meters it, and the client gets it only when it asked (stream.UsageTap)
+            out.add(chunks.usage(OllamaTransformer.usage(event)));
             out.add("[DONE]");
             done = true;
         }

@@ -213,6 +213,6 @@ public class OllamaTransformer implements WireTransformer {
 
     @Override
     public StreamTranslator stream(ObjectNode request, ModelTarget target) {
-        return new OllamaStream(OpenAiShapes.includeUsage(request), target.modelId());
+        return new OllamaStream(target.modelId());
     }
 }

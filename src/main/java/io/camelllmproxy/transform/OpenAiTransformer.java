@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The OpenAI wire schema (OpenAI, OpenAI-compatible servers, Mistral, Groq, Together, Ollama's {@code /v1}).
- * The client's request goes out as sent, but for {@code model} and the provider's configured defaults for
- * fields the client left out; responses and stream events come back untouched.
+ * The client's request goes out as sent, but for {@code model}, the provider's configured defaults for
+ * fields the client left out and, on a stream, {@code stream_options.include_usage} (see {@link StreamUsage});
+ * responses and stream events come back untouched.
  */
 public class OpenAiTransformer implements WireTransformer {
 
@@ -25,10 +26,18 @@ public class OpenAiTransformer implements WireTransformer {
             request.put("max_tokens", target.defaultMaxTokens());
         }
         setModel(request, target);
+        boolean stream = isStream(request);
+        ObjectNode sent = stream && asksForUsage(target) ? StreamUsage.askingForUsage(request) : request;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
-        headers.put("Accept", isStream(request) ? "text/event-stream" : "application/json");
-        return new UpstreamRequest(url(target), headers, Json.compact(request));
+        headers.put("Accept", stream ? "text/event-stream" : "application/json");
+        return new UpstreamRequest(url(target), headers, Json.compact(sent));
+    }
+
+    /** Whether a stream asks the provider for usage: {@code config.stream_usage}, yes when it is not set. */
+    protected boolean asksForUsage(ModelTarget target) {
+        Boolean configured = StreamUsage.configured(target.config());
+        return configured == null || configured;
     }
 
     /** The registry's model id replaces the name the client used. */

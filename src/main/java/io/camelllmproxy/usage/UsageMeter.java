@@ -50,18 +50,6 @@ public final class UsageMeter {
         }
     }
 
-    /** One chunk payload of a stream in the OpenAI shape; only a chunk that carries usage is parsed. */
-    public void fromChunk(String payload) {
-        if (!payload.contains("\"usage\"")) {
-            return;
-        }
-        try {
-            record(Json.MAPPER.readTree(payload));
-        } catch (IOException e) {
-            // as above
-        }
-    }
-
     /** An answer (a completion or a chunk) in the OpenAI shape. */
     public void record(JsonNode answer) {
         TokenUsage reported = TokenUsage.of(answer.get("usage"));

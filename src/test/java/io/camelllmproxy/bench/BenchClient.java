@@ -60,6 +60,7 @@ public final class BenchClient {
         switch (args[0]) {
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), args[4], Path.of(args[5]));
             case "group-latency" -> groupLatency(args[1], Integer.parseInt(args[2]), args[3], Path.of(args[4]));
+            case "observe-latency" -> observeLatency(args[1], args[2], Integer.parseInt(args[3]), args[4], Path.of(args[5]));
             case "stream-pair" -> streamPair(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], args[6],
                     Path.of(args[7]));
             case "first-burst" -> firstBurst(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], Path.of(args[6]));
@@ -67,7 +68,7 @@ public final class BenchClient {
             case "stream-run" -> streamRun(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], args[6], args[7],
                     Path.of(args[8]));
             case "soak" -> soak(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
-            default -> throw new IllegalArgumentException("latency | group-latency | stream-pair | first-burst | fresh | stream-run | soak");
+            default -> throw new IllegalArgumentException("latency | group-latency | observe-latency | stream-pair | first-burst | fresh | stream-run | soak");
         }
         VERTX.close();
         System.exit(0);
@@ -108,6 +109,26 @@ public final class BenchClient {
         result(String.format(Locale.ROOT, "{\"scenario\":\"group-latency\",\"n\":%d,\"plain_p50\":%.3f,\"plain_p99\":%.3f,"
                         + "\"group_p50\":%.3f,\"group_p99\":%.3f,\"added_p50\":%.3f,\"added_p99\":%.3f}",
                 n, ms(p, 50), ms(p, 99), ms(g, 50), ms(g, 99), ms(g, 50) - ms(p, 50), ms(g, 99) - ms(p, 99)));
+    }
+
+    /**
+     * What metrics and the usage ledger cost: the same plain request to a gateway with both off and to one with both
+     * on (the default), alternating, at concurrency 1.
+     */
+    static void observeLatency(String off, String on, int n, String key, Path out) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String body = "{\"model\":\"instant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        long[][] times = alternating(client, post(off, body, key), post(on, body, key), n);
+        long[] f = times[0];
+        long[] o = times[1];
+        write(out.resolve("observe-latency-off.csv"), f);
+        write(out.resolve("observe-latency-on.csv"), o);
+        Arrays.sort(f);
+        Arrays.sort(o);
+        result(String.format(Locale.ROOT, "{\"scenario\":\"observe-latency\",\"n\":%d,\"off_p50\":%.3f,\"off_p99\":%.3f,"
+                        + "\"on_p50\":%.3f,\"on_p99\":%.3f,\"added_p50\":%.3f,\"added_p99\":%.3f}",
+                n, ms(f, 50), ms(f, 99), ms(o, 50), ms(o, 99), ms(o, 50) - ms(f, 50), ms(o, 99) - ms(f, 99)));
     }
 
     /**

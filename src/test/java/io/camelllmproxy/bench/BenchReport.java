@@ -172,6 +172,22 @@ public final class BenchReport {
             row(what + ": latency p99 (ms), plain model / group", group.get("plain_p99"), group.get("group_p99"),
                     signed(group.get("added_p99").asDouble()), "", null);
         }
+        JsonNode observe = results.get("observe-latency");
+        if (observe != null) {
+            String what = "metrics and usage ledger, c=1" + count("latency", observe.get("n").asInt());
+            double p50 = observe.get("added_p50").asDouble();
+            row(what + ": latency p50 (ms), both off / on", observe.get("off_p50"), observe.get("on_p50"), signed(p50),
+                    "added <= 0.1 ms", p50 <= 0.1);
+            row(what + ": latency p99 (ms), both off / on", observe.get("off_p99"), observe.get("on_p99"),
+                    signed(observe.get("added_p99").asDouble()), "", null);
+        }
+        JsonNode off = results.get("throughput:observe-off");
+        JsonNode on = results.get("throughput:observe-on");
+        if (off != null && on != null) {
+            double loss = 100 * (1 - on.get("rps").asDouble() / off.get("rps").asDouble());
+            row("metrics and usage ledger, c=64: throughput (req/s), both off / on", off.get("rps"), on.get("rps"),
+                    String.format(Locale.ROOT, "%+.1f %%", -loss), "loss <= 5 %", loss <= 5);
+        }
         direct = results.get("throughput:direct");
         gateway = results.get("throughput:gateway");
         if (direct != null && gateway != null) {

@@ -7,6 +7,7 @@ import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.stream.NdjsonLineReader;
 import io.camelllmproxy.stream.SseEventReader;
+import io.camelllmproxy.stream.UsageTap;
 import io.camelllmproxy.support.Fixtures;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
@@ -105,7 +106,9 @@ class TransformerFixturesTest {
         byte[] raw = Files.readAllBytes(Files.exists(sse) ? sse : caseDir.resolve("upstream-response.ndjson"));
         Iterator<List<String>> events = transformer.framing() == StreamFraming.NDJSON
                 ? new NdjsonLineReader(new ByteArrayInputStream(raw)) : new SseEventReader(new ByteArrayInputStream(raw));
-        StreamTranslator translator = transformer.stream(request, target);
+        // as the gateway relays it: the meter sees the usage, the client only what it asked for
+        StreamTranslator translator = new UsageTap(transformer.stream(request, target), usage -> { },
+                StreamUsage.clientAsked(request));
         List<String> produced = new ArrayList<>();
         while (events.hasNext()) {
             for (String event : events.next()) {

@@ -10,6 +10,7 @@ import io.camelllmproxy.registry.ProviderTypes;
 import io.camelllmproxy.registry.RetryConfig;
 import io.camelllmproxy.registry.GroupStrategy;
 import io.camelllmproxy.transform.AzureNames;
+import io.camelllmproxy.transform.StreamUsage;
 import io.camelllmproxy.security.UpstreamAddressPolicy;
 import io.camelllmproxy.transform.Json;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -180,6 +181,10 @@ final class BootstrapParser {
         // the failover steps read config.retry for the provider's plain models, as the admin API checks it
         RetryConfig.problems(columns.get("config") instanceof JsonNode c ? c : null).forEach((field, problem) ->
                 fail(map, path + ".config.retry" + (field.isEmpty() ? "" : "." + field), problem));
+        String streamUsage = StreamUsage.problem(columns.get("config") instanceof JsonNode c ? c : null);
+        if (streamUsage != null) {
+            fail(map, path + ".config." + StreamUsage.CONFIG_KEY, streamUsage);
+        }
         Object name = columns.get("name");
         return name instanceof String s ? new BootstrapEntry(s, columns, models, line(node)) : null;
     }
