@@ -91,13 +91,14 @@ public class AuthGate {
         }
         if (!identity.has(scope)) {
             reject(ctx, new OpenAiError(403, "permission_error", "insufficient_scope", null,
-                    "This key lacks the '" + scope + "' scope needed for " + ctx.normalizedPath(), null), Map.of());
+                    "This key lacks the '" + scope + "'" + (Scopes.ADMIN.equals(scope) ? "" : " (or 'admin')")
+                            + " scope needed for " + ctx.normalizedPath(), null), Map.of());
             return;
         }
         if (gatewayKey != null) {
             usage.touch(gatewayKey);
         }
-        if (budgets != null && identity.budgeted() && !Scopes.ADMIN.equals(scope)) {
+        if (budgets != null && identity.budgeted() && !Scopes.ADMIN.equals(scope) && !Scopes.METRICS.equals(scope)) {
             HttpServerResponse response = ctx.response();
             ctx.addHeadersEndHandler(v -> response.headers().set(BUDGET_REMAINING,
                     KeyBudgets.header(budgets.check(identity).remaining())));
@@ -108,7 +109,8 @@ public class AuthGate {
                 return;
             }
         }
-        if (identity.limited() && !Scopes.ADMIN.equals(scope)) {
+        // a key's limits meter model use: a scrape or an admin call spends none of them
+        if (identity.limited() && !Scopes.ADMIN.equals(scope) && !Scopes.METRICS.equals(scope)) {
             RateLimiter.Decision decision = limiter.admit(identity);
             if (!decision.allowed()) {
                 OpenAiError error = new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null,

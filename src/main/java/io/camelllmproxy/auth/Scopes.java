@@ -4,17 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a gateway key may do. {@code admin} implies the other two. */
+/** What a gateway key may do. {@code admin} implies the others. */
 public final class Scopes {
 
     /** Chat completions. */
     public static final String INVOKE = "llm.invoke";
     /** The model list and the OpenAPI document. */
     public static final String READ = "llm.read";
+    /** The Prometheus scrape at {@code /observe/metrics}: a scraper's key needs nothing else. */
+    public static final String METRICS = "metrics";
     /** The admin API, and anything else of the gateway's. */
     public static final String ADMIN = "admin";
 
-    public static final List<String> ALL = List.of(INVOKE, READ, ADMIN);
+    public static final List<String> ALL = List.of(INVOKE, READ, METRICS, ADMIN);
 
     /**
      * The scope of each gateway route served over HTTP that needs less than {@code admin}, by route id. The route

@@ -39,6 +39,10 @@ import io.camelllmproxy.http.RequestBodyRelease;
 import io.camelllmproxy.http.RouteGuards;
 import io.camelllmproxy.http.RouteWorkTracker;
 import io.camelllmproxy.http.WorkerThreads;
+import io.camelllmproxy.metrics.ActiveStreams;
+import io.camelllmproxy.metrics.GenAiMetrics;
+import io.camelllmproxy.metrics.MeterRegistryBinding;
+import io.camelllmproxy.metrics.UpstreamAttempts;
 import io.camelllmproxy.registry.CredentialHealth;
 import io.camelllmproxy.registry.ModelResolver;
 import io.camelllmproxy.registry.RegistryDatabase;
@@ -72,6 +76,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -206,9 +211,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHealthChecks.bind(context, dataSource, dbTimeoutSeconds(settings), resolver,
                 snapshotMaxAgeMillis(settings), credentialHealth);
         beans.put("llm-chat-request-reader", new ChatRequestReader(admission));
+        // metrics (README: Monitoring and usage): bound at start to the MeterRegistry camel-micrometer uses, if any
+        GenAiMetrics genAiMetrics = new GenAiMetrics();
+        UpstreamAttempts upstreamAttempts = new UpstreamAttempts();
+        ActiveStreams activeStreams = new ActiveStreams();
+        context.addStartupListener(new MeterRegistryBinding(List.of(genAiMetrics, upstreamAttempts, activeStreams)));
         // model groups: the members' shared health, and Retry-After waits that hold no thread (one timer thread)
         FailoverSteps failover = new FailoverSteps(new MemberHealth(),
-                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads);
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "llm-retry-wait"), workerThreads,
+                upstreamAttempts);
         beans.put("llm-model-resolution", new ModelResolution(resolver, failover));
         beans.put("llm-attempts-pending", new AttemptsPending());
         beans.put("llm-attempt-choose", failover.choose());
@@ -223,12 +234,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-upstream-status-check", new UpstreamStatusCheck());
         beans.put("llm-completion-responder", new CompletionResponder(meters));
         beans.put("llm-error-responder", new ErrorResponder());
+        // the metrics observe every finished request too (the observers were made before the gate, which tells them of its refusals)
+        observers.add(genAiMetrics);
         beans.put("llm-request-events", new RequestEvents(observers));
 
         StreamProcessors streams = new StreamProcessors(guards::serverVertx, admission, meters,
                 settings.longValue("llm.stream.heartbeat-ms", 15_000),
                 settings.longValue("llm.stream.client-stall-timeout-ms", 300_000),
-                settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024));
+                settings.integer("llm.stream.max-event-bytes", 8 * 1024 * 1024), activeStreams);
         beans.put("llm-stream-start", streams.start());
         beans.put("llm-stream-attach", streams.attach());
         beans.put("llm-stream-first-event", streams.firstEvent());

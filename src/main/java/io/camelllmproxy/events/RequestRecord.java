@@ -54,7 +54,8 @@ public record RequestRecord(String requestId, Instant startedAt, String operatio
                 errorCode, null, 0, false, latencyNanos, null, null, null, List.of());
     }
 
+    /** Whether the client got an error: an error code, or an error status (a provider's error relayed without a code). */
     public boolean failed() {
-        return errorCode != null;
+        return errorCode != null || status >= 400;
     }
 }

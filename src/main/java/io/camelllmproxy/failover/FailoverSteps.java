@@ -4,6 +4,7 @@ import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.RequestBodyRelease;
+import io.camelllmproxy.metrics.UpstreamAttempts;
 import io.camelllmproxy.registry.GroupMember;
 import io.camelllmproxy.registry.ModelGroup;
 import io.camelllmproxy.registry.ModelTarget;
@@ -39,12 +40,17 @@ public final class FailoverSteps {
     private final MemberHealth health;
     private final ScheduledExecutorService timer;
     private final Executor workers;
+    private final UpstreamAttempts calls;
 
-    /** {@code timer} fires waits made off an event loop, {@code workers} runs the route on after them. */
-    public FailoverSteps(MemberHealth health, ScheduledExecutorService timer, Executor workers) {
+    /**
+     * {@code timer} fires waits made off an event loop, {@code workers} runs the route on after them; {@code calls}
+     * counts each provider call's outcome.
+     */
+    public FailoverSteps(MemberHealth health, ScheduledExecutorService timer, Executor workers, UpstreamAttempts calls) {
         this.health = health;
         this.timer = timer;
         this.workers = workers;
+        this.calls = calls;
     }
 
     /** Sets up the attempts of a request for {@code group}; they end with the exchange. */
@@ -74,6 +80,12 @@ public final class FailoverSteps {
             @Override
             public void onDone(Exchange done) {
                 health.finished(member);
+                if (done.getVariable(ExchangeKeys.UPSTREAM_CALLED) != null) {
+                    // the plain way's one call: answered, or what the request failed with (a stream: to its end)
+                    Throwable failure = done.getException() != null ? done.getException()
+                            : done.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                    calls.attempted(target.providerName(), failure);
+                }
             }
         });
     }
@@ -159,6 +171,8 @@ public final class FailoverSteps {
                 }
             }
             attempts(exchange).succeeded();
+            ModelTarget target = exchange.getVariable(ExchangeKeys.TARGET, ModelTarget.class);
+            calls.attempted(target == null ? null : target.providerName(), null);
             RequestBodyRelease.release(exchange);
         };
     }
@@ -180,6 +194,9 @@ public final class FailoverSteps {
             FailoverRules.Verdict verdict = FailoverRules.judge(failure, target == null ? null : target.providerName());
             boolean sent = exchange.getVariable(ExchangeKeys.UPSTREAM_REQUEST) != null;
             boolean mayRetry = session == null || (!session.isCommitted() && !session.isClientGone());
+            if (sent) {
+                calls.attempted(target == null ? null : target.providerName(), failure);
+            }
             attempts.failed(thrown, verdict, sent, mayRetry, System.nanoTime());
         };
     }

@@ -17,6 +17,8 @@ public final class ExchangeKeys {
     public static final String TRANSFORMER = "transformer";
     /** The {@code UpstreamRequest} the transformer built. */
     public static final String UPSTREAM_REQUEST = "upstreamRequest";
+    /** Set once a provider call of the request went out (its outcome is counted in the upstream attempts metric). */
+    public static final String UPSTREAM_CALLED = "upstreamCalled";
     /** The client's Vert.x response, captured before any step can replace the message. */
     public static final String CLIENT_RESPONSE = "clientResponse";
     /** The caller's {@code ApiKeyIdentity}, when authentication is on. */

@@ -296,7 +296,7 @@ public final class AdminSchemas {
     public static class ApiKeyCreate {
         @Schema(minLength = 1, maxLength = 255)
         public String name;
-        @Schema(description = "A non-empty subset of llm.invoke, llm.read, admin; default [llm.invoke]")
+        @Schema(description = "A non-empty subset of llm.invoke, llm.read, metrics (the /observe/metrics scrape), admin; default [llm.invoke]")
         public List<String> scopes;
         @Schema(nullable = true, minimum = "1", description = "Requests per minute")
         public Integer rpm_limit;

@@ -8,6 +8,7 @@ import io.camelllmproxy.failover.Attempts;
 import io.camelllmproxy.http.AdmissionControl;
 import io.camelllmproxy.http.AttemptHeaders;
 import io.camelllmproxy.http.ExchangeKeys;
+import io.camelllmproxy.metrics.ActiveStreams;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.transform.StreamFraming;
 import io.camelllmproxy.transform.StreamUsage;
@@ -24,6 +25,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -57,13 +59,15 @@ public final class StreamProcessors {
     private final long drainTimeoutMillis;
     private final UsageMeters meters;
     private final int maxEventBytes;
+    private final ActiveStreams active;
 
     private static final Set<String> NDJSON_TYPES = Set.of("application/x-ndjson", "application/ndjson",
             "application/jsonl", "application/json");
 
     public StreamProcessors(Supplier<Vertx> vertx, AdmissionControl admission, UsageMeters meters, long heartbeatMillis,
-                            long drainTimeoutMillis, int maxEventBytes) {
+                            long drainTimeoutMillis, int maxEventBytes, ActiveStreams active) {
         this.maxEventBytes = maxEventBytes;
+        this.active = active;
         this.vertx = vertx;
         this.admission = admission;
         this.meters = meters;
@@ -85,6 +89,14 @@ public final class StreamProcessors {
             }
             session.startHeartbeat();
             exchange.setVariable(ExchangeKeys.STREAM_SESSION, session);
+            active.opened();
+            // the exchange of a stream is done once its last byte is written (or it failed)
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    active.closed();
+                }
+            });
         };
     }
 

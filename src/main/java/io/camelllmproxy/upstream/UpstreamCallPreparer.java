@@ -32,5 +32,6 @@ public class UpstreamCallPreparer implements Processor {
                     UpstreamCredentials.reference(transformer.credentialScheme(), target.providerId()));
         }
         message.setBody(request.body());
+        exchange.setVariable(ExchangeKeys.UPSTREAM_CALLED, Boolean.TRUE);
     }
 }

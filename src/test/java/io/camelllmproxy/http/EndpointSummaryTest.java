@@ -69,7 +69,7 @@ class EndpointSummaryTest {
         expected.put("/health", Set.of("GET"));
         expected.put("/openapi.json", Set.of("GET"));
         // Camel's management endpoints of the standalone application.properties
-        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready", "/q/dev", "/q/dev/*")) {
+        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready", "/observe/metrics", "/q/dev", "/q/dev/*")) {
             expected.put(path, Set.of("GET"));
         }
         assertEquals(expected, listed);

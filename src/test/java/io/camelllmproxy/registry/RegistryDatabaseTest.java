@@ -40,8 +40,8 @@ class RegistryDatabaseTest {
             RegistryDatabase.migrate(ds, db.url());
             RegistryDatabase.migrate(ds, db.url());
             // the version is the one the schema is at, whether this start migrated it or found it so
-            assertEquals(List.of("Registry schema at version 3 (3 migrations applied now)",
-                    "Registry schema at version 3 (0 migrations applied now)"),
+            assertEquals(List.of("Registry schema at version 4 (4 migrations applied now)",
+                    "Registry schema at version 4 (0 migrations applied now)"),
                     log.lines().stream().map(LogCapture.Line::message).toList());
             try (Connection c = ds.getConnection()) {
                 assertEquals(PROVIDER_COLUMNS, columns(c, "llm_providers"));

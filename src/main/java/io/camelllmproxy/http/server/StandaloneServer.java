@@ -19,7 +19,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * its own server and Vert.x as they are): the Vert.x the server is created from ({@link ServerVertx}: server
  * limits, per-connection deadlines, the start-up gate, the listen check, {@code llm.server.event-loops} event
  * loops serving connections), a JSON 404 for every path no route
- * takes, the key check on Camel's management endpoints, and the start-up list of endpoints. Added after {@code GatewayConfiguration}, whose defaults it reads.
+ * takes, the key check on Camel's management endpoints (the metrics scrape: {@code metrics} or {@code admin}), and the start-up list of endpoints. Added after {@code GatewayConfiguration}, whose defaults it reads.
  */
 public final class StandaloneServer implements CamelConfiguration {
 
@@ -62,8 +62,10 @@ public final class StandaloneServer implements CamelConfiguration {
                 // Camel's management endpoints (developer console, info) describe the whole gateway: admin only;
                 // its health probes stay open, as load balancers and Kubernetes call them without a key
                 router.route("/q/*").order(-2000).handler(auth.requiring(Scopes.ADMIN));
-                router.routeWithRegex("/observe/(?!health(/live|/ready)?/?$).*").order(-2000)
+                router.routeWithRegex("/observe/(?!health(/live|/ready)?/?$|metrics/?$).*").order(-2000)
                         .handler(auth.requiring(Scopes.ADMIN));
+                // a Prometheus scraper's key needs only the metrics scope (admin implies it)
+                router.routeWithRegex("/observe/metrics/?").order(-2000).handler(auth.requiring(Scopes.METRICS));
             }
             router.route().order(Integer.MAX_VALUE).handler(UnmatchedRequests.notFound());
         }
