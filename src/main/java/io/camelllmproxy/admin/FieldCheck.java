@@ -245,6 +245,27 @@ final class FieldCheck {
         return number.doubleValue();
     }
 
+    /**
+     * A decimal amount (a price, a budget) checked by {@code problem} (null: fine); null when absent or null. Kept
+     * as a BigDecimal, so money is never rounded through a double.
+     */
+    BigDecimal decimal(String field, java.util.function.Function<BigDecimal, String> problem) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            problems.putIfAbsent(field, "must be a number");
+            return null;
+        }
+        String wrong = problem.apply(value.decimalValue());
+        if (wrong != null) {
+            problems.putIfAbsent(field, wrong);
+            return null;
+        }
+        return value.decimalValue();
+    }
+
     /** A JSON object no deeper than {@link #MAX_JSON_DEPTH} and no larger than 64 KiB. */
     ObjectNode object(String field) {
         JsonNode value = body.get(field);

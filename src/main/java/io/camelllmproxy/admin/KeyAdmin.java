@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.auth.ApiKeys;
 import io.camelllmproxy.auth.Scopes;
 import io.camelllmproxy.transform.Json;
+import io.camelllmproxy.usage.BudgetPeriod;
 import org.apache.camel.Exchange;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -24,7 +27,10 @@ import java.util.UUID;
  */
 public class KeyAdmin {
 
-    private static final Set<String> FIELDS = Set.of("name", "scopes", "rpm_limit", "tpm_limit", "expires_at");
+    private static final Set<String> FIELDS = Set.of("name", "scopes", "rpm_limit", "tpm_limit", "expires_at",
+            "max_budget_usd", "budget_period");
+    /** The largest amount {@code NUMERIC(18, 6)} holds. */
+    private static final BigDecimal MAX_BUDGET = new BigDecimal("999999999999.999999");
 
     private final Jdbc db;
     private final Runnable reload;
@@ -60,6 +66,15 @@ public class KeyAdmin {
                 check.problem("expires_at", "must be an ISO-8601 date-time with an offset, e.g. 2030-01-01T00:00:00Z");
             }
         }
+        BigDecimal budget = check.decimal("max_budget_usd", amount -> amount.signum() < 0 || amount.compareTo(MAX_BUDGET) > 0
+                ? "must be a number of USD from 0 to 999999999999" : null);
+        String period = check.has("budget_period") && !check.isNull("budget_period")
+                ? check.oneOf("budget_period", BudgetPeriod.NAMES) : null;
+        boolean budgetSent = check.has("max_budget_usd") && !check.isNull("max_budget_usd");
+        if (budgetSent != (period != null)) {
+            check.problem(budgetSent ? "budget_period" : "max_budget_usd",
+                    "must be set with " + (budgetSent ? "max_budget_usd" : "budget_period") + ": a budget needs both");
+        }
         check.done();
         String key = ApiKeys.generate();
         String id = UUID.randomUUID().toString().replace("-", "");
@@ -73,6 +88,8 @@ public class KeyAdmin {
         columns.put("tpm_limit", tpm);
         columns.put("expires_at", expires);
         columns.put("enabled", true);
+        columns.put("max_budget_usd", budget == null ? null : budget.setScale(6, RoundingMode.HALF_UP));
+        columns.put("budget_period", period);
         db.insert("llm_api_keys", columns);
         reload.run();
         ObjectNode out = view(db.one("SELECT * FROM llm_api_keys WHERE id = ?", id));
@@ -114,6 +131,12 @@ public class KeyAdmin {
                 out.putNull(limit);
             }
         }
+        if (row.get("max_budget_usd") instanceof Number n) {
+            out.put("max_budget_usd", plain(n));
+        } else {
+            out.putNull("max_budget_usd");
+        }
+        out.put("budget_period", ProviderAdmin.str(row.get("budget_period")));
         out.put("expires_at", Jdbc.iso(row.get("expires_at")));
         out.put("enabled", Boolean.TRUE.equals(row.get("enabled")));
         out.put("created_at", Jdbc.iso(row.get("created_at")));
@@ -121,4 +144,9 @@ public class KeyAdmin {
         return out;
     }
 
+    /** An amount as JSON shows it best: {@code 20}, {@code 0.5}, never {@code 2E+1} or trailing zeros. */
+    static BigDecimal plain(Number n) {
+        BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
+        return new BigDecimal(d.stripTrailingZeros().toPlainString());
+    }
 }

@@ -2,12 +2,14 @@ package io.camelllmproxy.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelllmproxy.registry.PriceRows;
 import io.camelllmproxy.transform.AzureNames;
 import io.camelllmproxy.transform.Json;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,8 @@ public class ModelAdmin {
 
     private static final Set<String> FIELDS = Set.of("provider_id", "model_id", "model_name", "model_alias", "description",
             "supports_chat", "supports_streaming", "supports_function_calling", "supports_vision", "context_window",
-            "max_output_tokens", "enabled", "deprecated");
+            "max_output_tokens", "enabled", "deprecated", "input_cost_per_mtok", "output_cost_per_mtok",
+            "cached_input_cost_per_mtok");
     /**
      * Fields of our answers that a client cannot set. A change may send them as its answer shows them (so an
      * answer can be sent back) and they are ignored; any other value is a 422.
@@ -31,7 +34,9 @@ public class ModelAdmin {
     private static final List<String> FLAGS = List.of("supports_chat", "supports_streaming", "supports_function_calling",
             "supports_vision", "enabled", "deprecated");
     private static final String SELECT = "SELECT m.*, p.name AS provider_name, p.provider_type AS provider_type,"
-            + " p.enabled AS provider_enabled FROM llm_models m JOIN llm_providers p ON p.id = m.provider_id";
+            + " p.enabled AS provider_enabled, pr.input_cost_per_mtok, pr.output_cost_per_mtok, pr.cached_input_cost_per_mtok"
+            + " FROM llm_models m JOIN llm_providers p ON p.id = m.provider_id"
+            + " LEFT JOIN llm_model_prices pr ON pr.model_row_id = m.id";
 
     private final Jdbc db;
     private final Runnable reload;
@@ -58,12 +63,14 @@ public class ModelAdmin {
                 throw AdminIo.conflict("model_id", "The provider already has a model '" + columns.get("model_id") + "'");
             }
             refuseGroupName(columns);
+            Map<String, BigDecimal> prices = PriceRows.takeFrom(columns);
             columns.put("id", id);
             for (String flag : FLAGS) {
                 columns.putIfAbsent(flag, !flag.equals("supports_function_calling") && !flag.equals("supports_vision")
                         && !flag.equals("deprecated"));
             }
             db.insert("llm_models", columns);
+            writePrices(id, prices);
         });
         reload.run();
         AdminIo.reply(exchange, 201, view(existing(id)));
@@ -115,8 +122,13 @@ public class ModelAdmin {
                 throw AdminIo.conflict("model_id", "The provider already has a model '" + modelId + "'");
             }
             refuseGroupName(columns);
+            Map<String, BigDecimal> prices = PriceRows.takeFrom(columns);
             if (!columns.isEmpty()) {
                 db.updateById("llm_models", columns, id);
+                changed[0] = true;
+            }
+            if (!prices.isEmpty()) {
+                writePrices(id, prices);
                 changed[0] = true;
             }
         });
@@ -242,8 +254,20 @@ public class ModelAdmin {
                 check.problem(flag, "must be true or false");
             }
         }
+        for (String price : PriceRows.COLUMNS) {
+            BigDecimal value = check.decimal(price, PriceRows::problem);
+            check.into(columns, price, value == null ? null : PriceRows.stored(value));
+        }
         check.done();
         return columns;
+    }
+
+    /** The model's prices, in our table beside {@code llm_models}, in the write's transaction. */
+    private void writePrices(String modelRowId, Map<String, BigDecimal> prices) {
+        db.withConnection(c -> {
+            PriceRows.write(c, modelRowId, prices);
+            return null;
+        });
     }
 
     private static Set<String> with(Set<String> fields, String field) {
@@ -292,6 +316,13 @@ public class ModelAdmin {
         out.put("updated_at", Jdbc.iso(row.get("updated_at")));
         out.put("provider_name", ProviderAdmin.str(row.get("provider_name")));
         out.put("provider_type", ProviderAdmin.str(row.get("provider_type")));
+        for (String price : PriceRows.COLUMNS) {
+            if (row.get(price) instanceof Number n) {
+                out.put(price, KeyAdmin.plain(n));
+            } else {
+                out.putNull(price);
+            }
+        }
         return out;
     }
 }

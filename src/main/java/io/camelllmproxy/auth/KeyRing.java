@@ -1,7 +1,9 @@
 package io.camelllmproxy.auth;
 
 import io.camelllmproxy.registry.SnapshotGenerations;
+import io.camelllmproxy.usage.BudgetPeriod;
 
+import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -53,7 +55,8 @@ public class KeyRing {
             Set<String> scopes = Arrays.stream(String.valueOf(row.get("scopes")).split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
             ApiKeyIdentity identity = new ApiKeyIdentity(String.valueOf(row.get("id")), String.valueOf(row.get("name")),
-                    scopes, integer(row.get("rpm_limit")), integer(row.get("tpm_limit")));
+                    scopes, integer(row.get("rpm_limit")), integer(row.get("tpm_limit")), decimal(row.get("max_budget_usd")),
+                    BudgetPeriod.of(row.get("budget_period") == null ? null : row.get("budget_period").toString()));
             next.put(hash, new Entry(HexFormat.of().parseHex(hash), identity, Boolean.TRUE.equals(bool(row.get("enabled"))),
                     instant(row.get("expires_at"))));
         }
@@ -94,6 +97,13 @@ public class KeyRing {
 
     private static Integer integer(Object value) {
         return value instanceof Number n ? n.intValue() : null;
+    }
+
+    private static BigDecimal decimal(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        return value instanceof Number n ? new BigDecimal(n.toString()) : null;
     }
 
     private static Boolean bool(Object value) {

@@ -62,6 +62,7 @@ import io.camelllmproxy.upstream.UpstreamRequestBuilder;
 import io.camelllmproxy.upstream.UpstreamStatusCheck;
 import io.camelllmproxy.upstream.stream.StreamHttpComponent;
 import io.camelllmproxy.upstream.stream.StreamHttpSettings;
+import io.camelllmproxy.usage.KeyBudgets;
 import io.camelllmproxy.usage.LedgerRetention;
 import io.camelllmproxy.usage.UsageLedger;
 import io.camelllmproxy.usage.UsageMeters;
@@ -158,8 +159,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         AdmissionControl admission = new AdmissionControl(maxConcurrent, maxBodyBytes, requestBodyBudget);
         context.getManagementStrategy().addEventNotifier(new RouteWorkTracker(admission));
         RateLimiter limiter = new RateLimiter();
-        // each request's usage, charged to its key's token limit the moment its answer reports it
-        UsageMeters meters = new UsageMeters(limiter);
+        // a test binds its own clock to move budget periods on; production uses the system's, in UTC
+        Clock clock = context.getRegistry().lookupByNameAndType("llm-clock", Clock.class);
+        KeyBudgets budgets = new KeyBudgets(clock == null ? Clock.systemUTC() : clock);
+        budgets.restore(dataSource);
+        // each request's usage, charged to its key's token limit and budget the moment its answer reports it
+        UsageMeters meters = new UsageMeters(limiter, budgets);
+        // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
+        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context));
         KeyRing keys = new KeyRing(AdminToken.resolve(adminToken(settings),
                 Path.of(settings.string("llm.auth.admin-token-file", "data/admin.token")), embedded));
         KeyUsage usage = new KeyUsage(dataSource);
@@ -174,7 +181,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 contextForgeTokens = new ContextForgeTokens(contextForge, contextForgeAccounts);
                 LOG.info("ContextForge tokens are accepted: {}", contextForge);
             }
-            auth = new AuthGate(keys, limiter, admission, usage, contextForgeTokens);
+            auth = new AuthGate(keys, limiter, admission, usage, contextForgeTokens, budgets, observers);
         } else {
             LOG.warn("Client authentication is OFF (llm.auth.enabled=false): anyone who reaches the port can use every "
                     + "provider and the admin API");
@@ -234,8 +241,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-upstream-status-check", new UpstreamStatusCheck());
         beans.put("llm-completion-responder", new CompletionResponder(meters));
         beans.put("llm-error-responder", new ErrorResponder());
-        // every finished request, told to what observes requests: the event a user route may tap (README: Tapping requests)
-        RequestObservers observers = new RequestObservers().add(new SedaRequestEvents(context)).add(genAiMetrics);
+        // the metrics observe every finished request too (the observers were made before the gate, which tells them of its refusals)
+        observers.add(genAiMetrics);
         // the usage ledger (llm_usage): queued here, written in batches by routes/usage-ledger.camel.yaml; added after
         // the data source's closer, so Camel stops it first and its last rows still reach the database
         UsageLedger ledger = new UsageLedger(context, settings.integer("llm.usage.queue-size", 100_000),
@@ -263,7 +270,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         beans.put("llm-stream-relay-event", streams.relayEvent());
         beans.put("llm-stream-await", streams.await());
         beans.put("llm-stream-finish", streams.finish());
-        beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage));
+        beans.put("llm-in-jvm-request", new InJvmChatRequest(keys, limiter, usage, budgets));
         beans.put("llm-in-jvm-stream-open", streams.openForCaller());
         beans.put("llm-in-jvm-result", new InJvmCallResult());
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.auth.ApiKeyIdentity;
+import io.camelllmproxy.auth.AuthGate;
 import io.camelllmproxy.auth.KeyRing;
 import io.camelllmproxy.auth.KeyUsage;
 import io.camelllmproxy.auth.RateLimitHeaders;
@@ -16,6 +17,7 @@ import io.camelllmproxy.http.ChatRequestValidator;
 import io.camelllmproxy.http.ExchangeKeys;
 import io.camelllmproxy.http.RequestIds;
 import io.camelllmproxy.transform.Json;
+import io.camelllmproxy.usage.KeyBudgets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -25,7 +27,7 @@ import java.util.Map;
 
 /**
  * First step of an in-JVM chat call (on the gateway's copy of the caller's exchange): applies the gateway key
- * the caller names in {@code LlmApiKey}, if any (scope, per-minute limits, accounting, as over HTTP), then reads
+ * the caller names in {@code LlmApiKey}, if any (scope, budget, per-minute limits, accounting, as over HTTP), then reads
  * the body (a JSON String, byte[] or Map) with {@code model} replaced by {@code LlmModel} when given. Without a
  * key the call is trusted: it runs inside the host's own JVM.
  */
@@ -44,11 +46,18 @@ public class InJvmChatRequest implements Processor {
     private final KeyRing keys;
     private final RateLimiter limiter;
     private final KeyUsage usage;
+    private final KeyBudgets budgets;
 
     public InJvmChatRequest(KeyRing keys, RateLimiter limiter, KeyUsage usage) {
+        this(keys, limiter, usage, null);
+    }
+
+    /** @param budgets null when no budget is kept */
+    public InJvmChatRequest(KeyRing keys, RateLimiter limiter, KeyUsage usage, KeyBudgets budgets) {
         this.keys = keys;
         this.limiter = limiter;
         this.usage = usage;
+        this.budgets = budgets;
     }
 
     @Override
@@ -86,6 +95,12 @@ public class InJvmChatRequest implements Processor {
         }
         usage.touch(identity);
         exchange.setVariable(ExchangeKeys.IDENTITY, identity);
+        KeyBudgets.Verdict budget = budgets == null ? null : budgets.check(identity);
+        if (budget != null && !budget.allowed()) {
+            OpenAiError refused = AuthGate.budgetExceeded(identity, budget);
+            throw new GatewayException(new OpenAiError(refused.status(), refused.type(), refused.code(), null,
+                    refused.message(), Map.of("Retry-After", String.valueOf(budget.retryAfterSeconds()))));
+        }
         if (identity.limited()) {
             RateLimiter.Decision decision = limiter.admit(identity);
             if (!decision.allowed()) {

@@ -134,6 +134,12 @@ public final class AdminSchemas {
         public Integer max_output_tokens;
         public Boolean enabled;
         public Boolean deprecated;
+        @Schema(nullable = true, minimum = "0", description = "USD per million input tokens; null clears it")
+        public java.math.BigDecimal input_cost_per_mtok;
+        @Schema(nullable = true, minimum = "0", description = "USD per million output tokens (reasoning included); null clears it")
+        public java.math.BigDecimal output_cost_per_mtok;
+        @Schema(nullable = true, minimum = "0", description = "USD per million cached input tokens; null: the input price")
+        public java.math.BigDecimal cached_input_cost_per_mtok;
     }
 
     @Schema(name = "RegistryModelCreate", requiredProperties = {"provider_id", "model_id", "model_name"})
@@ -170,6 +176,12 @@ public final class AdminSchemas {
         public String provider_name;
         @Schema(nullable = true)
         public String provider_type;
+        @Schema(nullable = true, description = "USD per million input tokens; null with the output price: unpriced, cost 0")
+        public java.math.BigDecimal input_cost_per_mtok;
+        @Schema(nullable = true, description = "USD per million output tokens, reasoning included")
+        public java.math.BigDecimal output_cost_per_mtok;
+        @Schema(nullable = true, description = "USD per million cached input tokens; null: charged at the input price")
+        public java.math.BigDecimal cached_input_cost_per_mtok;
     }
 
     @Schema(name = "RegistryModelPage")
@@ -292,6 +304,10 @@ public final class AdminSchemas {
         public Integer tpm_limit;
         @Schema(nullable = true, format = "date-time", description = "In the future, with an offset")
         public String expires_at;
+        @Schema(nullable = true, minimum = "0", description = "USD the key may spend per budget_period; set with budget_period")
+        public java.math.BigDecimal max_budget_usd;
+        @Schema(nullable = true, allowableValues = {"day", "month"}, description = "UTC day or month; set with max_budget_usd")
+        public String budget_period;
     }
 
     @Schema(name = "ApiKey", description = "A client key without its secret")
@@ -305,6 +321,10 @@ public final class AdminSchemas {
         public Integer rpm_limit;
         @Schema(nullable = true)
         public Integer tpm_limit;
+        @Schema(nullable = true, description = "USD the key may spend per budget_period; null: no budget")
+        public java.math.BigDecimal max_budget_usd;
+        @Schema(nullable = true, allowableValues = {"day", "month"})
+        public String budget_period;
         @Schema(nullable = true, format = "date-time")
         public String expires_at;
         public Boolean enabled;

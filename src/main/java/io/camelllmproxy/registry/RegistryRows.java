@@ -6,8 +6,10 @@ import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.Json;
+import io.camelllmproxy.usage.ModelPrice;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -57,7 +59,9 @@ final class RegistryRows {
                     bool(row.get("provider_enabled")),
                     ProviderCredential.of(key[0]),
                     key[1],
-                    bool(row.get("supports_chat"))));
+                    bool(row.get("supports_chat")),
+                    new ModelPrice(decimal(row.get("input_cost_per_mtok")), decimal(row.get("output_cost_per_mtok")),
+                            decimal(row.get("cached_input_cost_per_mtok")))));
         }
         decrypted = seen;
         return targets;
@@ -109,6 +113,13 @@ final class RegistryRows {
             return ldt.toEpochSecond(java.time.ZoneOffset.UTC);
         }
         return 0;
+    }
+
+    private static BigDecimal decimal(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        return value instanceof Number n ? new BigDecimal(n.toString()) : null;
     }
 
     private static boolean bool(Object value) {

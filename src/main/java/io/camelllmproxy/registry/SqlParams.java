@@ -31,6 +31,8 @@ public final class SqlParams {
                 ps.setInt(index, n);
             } else if (value instanceof Long n) {
                 ps.setLong(index, n);
+            } else if (value instanceof java.math.BigDecimal d) {
+                ps.setBigDecimal(index, d);
             } else if (value instanceof Double d) {
                 ps.setDouble(index, d);
             } else if (value instanceof Instant instant) {

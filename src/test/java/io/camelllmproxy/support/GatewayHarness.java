@@ -85,8 +85,9 @@ public final class GatewayHarness implements AutoCloseable {
         return start(TestDatabase.create(), bootstrapYaml, overrides, beans);
     }
 
-    private static GatewayHarness start(TestDatabase database, String bootstrapYaml, Map<String, String> overrides,
-                                        Map<String, Object> beans) throws Exception {
+    /** A gateway on a given database, with beans bound first (a restart with a test's clock, say). */
+    public static GatewayHarness start(TestDatabase database, String bootstrapYaml, Map<String, String> overrides,
+                                       Map<String, Object> beans) throws Exception {
         Path dir = Files.createTempDirectory("llm-proxy-test");
         Path bootstrap = dir.resolve("registry.yaml");
         Files.writeString(bootstrap, bootstrapYaml, StandardCharsets.UTF_8);

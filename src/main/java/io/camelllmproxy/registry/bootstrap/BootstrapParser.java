@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.registry.ProviderNames;
+import io.camelllmproxy.registry.PriceRows;
 import io.camelllmproxy.registry.ProviderTypes;
 import io.camelllmproxy.registry.RetryConfig;
 import io.camelllmproxy.registry.GroupStrategy;
@@ -42,7 +43,7 @@ final class BootstrapParser {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(env:)?([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
-    private enum Kind { TEXT, NULLABLE_TEXT, PROVIDER_TYPE, URL, TEMPERATURE, POSITIVE_INT, BOOLEAN, OBJECT }
+    private enum Kind { TEXT, NULLABLE_TEXT, PROVIDER_TYPE, URL, TEMPERATURE, POSITIVE_INT, BOOLEAN, OBJECT, PRICE }
 
     private static final Map<String, Kind> PROVIDER_KEYS = orderedMap(
             "name", Kind.TEXT, "provider_type", Kind.PROVIDER_TYPE, "description", Kind.NULLABLE_TEXT,
@@ -55,7 +56,8 @@ final class BootstrapParser {
             "description", Kind.NULLABLE_TEXT, "supports_chat", Kind.BOOLEAN, "supports_streaming", Kind.BOOLEAN,
             "supports_function_calling", Kind.BOOLEAN, "supports_vision", Kind.BOOLEAN,
             "context_window", Kind.POSITIVE_INT, "max_output_tokens", Kind.POSITIVE_INT,
-            "enabled", Kind.BOOLEAN, "deprecated", Kind.BOOLEAN);
+            "enabled", Kind.BOOLEAN, "deprecated", Kind.BOOLEAN, "input_cost_per_mtok", Kind.PRICE,
+            "output_cost_per_mtok", Kind.PRICE, "cached_input_cost_per_mtok", Kind.PRICE);
 
     private static final Set<String> GROUP_KEYS = Set.of("name", "strategy", "members", "retry", "cooldown",
             "first_token_timeout_ms");
@@ -454,6 +456,19 @@ final class BootstrapParser {
                     fail(node, path, "must be true or false");
                 } else {
                     into.put(key, Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+            case PRICE -> {
+                if (nullValue) {
+                    into.put(key, null);
+                    return;
+                }
+                BigDecimal number = number(node, path);
+                String problem = number == null ? null : PriceRows.problem(number);
+                if (problem != null) {
+                    fail(node, path, problem);
+                } else if (number != null) {
+                    into.put(key, PriceRows.stored(number));
                 }
             }
             case OBJECT -> {

@@ -2,6 +2,7 @@ package io.camelllmproxy.registry.bootstrap;
 
 import io.camelllmproxy.crypto.CredentialCipher;
 import io.camelllmproxy.crypto.CredentialException;
+import io.camelllmproxy.registry.PriceRows;
 import io.camelllmproxy.registry.SqlParams;
 import io.camelllmproxy.transform.Json;
 
@@ -103,6 +104,7 @@ final class BootstrapWriter {
     private void upsertModel(Connection c, String providerId, Map<String, Object> model, int[] counts)
             throws SQLException {
         Map<String, Object> columns = new LinkedHashMap<>(model);
+        Map<String, java.math.BigDecimal> prices = PriceRows.takeFrom(columns);
         String existing = null;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM llm_models WHERE provider_id = ? AND model_id = ?")) {
@@ -124,10 +126,12 @@ final class BootstrapWriter {
                 columns.putIfAbsent(flag, false);
             }
             insert(c, "llm_models", columns);
+            PriceRows.write(c, (String) columns.get("id"), prices);
             counts[2]++;
         } else {
             columns.remove("model_id");
             update(c, "llm_models", columns, "id", existing);
+            PriceRows.write(c, existing, prices);
             counts[3]++;
         }
     }
