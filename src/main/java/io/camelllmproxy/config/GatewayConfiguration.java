@@ -248,7 +248,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         UsageLedger ledger = new UsageLedger(context, settings.integer("llm.usage.queue-size", 100_000),
                 settings.integer("llm.usage.batch-size", 500), settings.longValue("llm.usage.stop-wait-ms", 5_000));
         context.addService(ledger, true, false);
-        observers.add(ledger);
+        if (Boolean.parseBoolean(settings.string("llm.usage.ledger.enabled", "true"))) {
+            observers.add(ledger);
+        }
         beans.put("llm-usage-ledger", ledger);
         context.addStartupListener(new MeterRegistryBinding(List.of(genAiMetrics, upstreamAttempts, activeStreams,
                 new LedgerDrops(ledger))));
