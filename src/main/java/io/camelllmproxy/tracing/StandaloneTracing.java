@@ -21,10 +21,15 @@ public final class StandaloneTracing {
     /** The property application.properties turns camel-opentelemetry2 on with. */
     public static final String ENABLED = "llm.tracing.enabled";
 
-    /** What the SDK uses unless an OTEL_* setting says otherwise: traces only, over OTLP/HTTP (the JDK sender). */
+    /**
+     * What the SDK uses unless an OTEL_* setting says otherwise: traces only, over OTLP/HTTP (the JDK sender), and
+     * only the trace context passed on to providers: W3C baggage would carry the client's (and Camel's) entries to a
+     * third party.
+     */
     static final Map<String, String> DEFAULTS = Map.of(
             "otel.service.name", "camel-llm-proxy",
             "otel.exporter.otlp.protocol", "http/protobuf",
+            "otel.propagators", "tracecontext",
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none");
 

@@ -69,6 +69,11 @@ class StandaloneTracingTest {
                 assertEquals("/v1/traces", export.path());
                 assertEquals("application/x-protobuf", export.header("Content-Type"));
                 assertTrue(export.body().contains("camel-llm-proxy"), "the gateway's service name");
+                // the provider gets the trace context, and no baggage: Camel's or the client's entries stay here
+                FakeUpstream.Received call = upstream.take();
+                String traceparent = call.header("traceparent");
+                assertTrue(traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"), traceparent);
+                assertNull(call.header("baggage"));
             } finally {
                 System.clearProperty("otel.traces.exporter");
                 System.clearProperty("otel.exporter.otlp.endpoint");
