@@ -9,6 +9,7 @@ import io.camelllmproxy.openapi.RelativeServerApiProcessorFactory;
 import io.camelllmproxy.registry.bootstrap.BootstrapException;
 import org.apache.camel.CamelContext;
 import io.camelllmproxy.reload.GatewayRouteReload;
+import io.camelllmproxy.tracing.StandaloneTracing;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -114,6 +115,8 @@ public final class LlmProxyApplication {
         main.bind("llm-dev-console-registry", new StandaloneDevConsoles());
         // after the gateway's, whose defaults (llm.server.*) it reads
         main.configure().addConfiguration(new StandaloneServer());
+        // spans only when OTEL_TRACES_EXPORTER asks for them, through an SDK of the standalone's own
+        StandaloneTracing.install(main);
         // camel.main.routesReloadEnabled (on in application.properties) gets the gateway's safer route watcher
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -1,5 +1,6 @@
 package io.camelllmproxy.events;
 
+import io.camelllmproxy.tracing.RequestSpans;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -25,15 +26,23 @@ public class RequestEvents implements Processor {
     public static final String KEY_REFUSED = "llmKeyRefused";
 
     private final RequestObserver observers;
+    private final RequestSpans spans;
 
     public RequestEvents(RequestObserver observers) {
+        this(observers, RequestSpans.onClasspath());
+    }
+
+    public RequestEvents(RequestObserver observers, RequestSpans spans) {
         this.observers = observers;
+        this.spans = spans;
     }
 
     @Override
     public void process(Exchange exchange) {
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
+        // the trace's span ends with the route, before the record below is made: it gets its attributes then
+        spans.opened(exchange);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
