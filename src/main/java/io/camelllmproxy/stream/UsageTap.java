@@ -62,10 +62,10 @@ public final class UsageTap implements StreamTranslator {
 
     /** What the client gets of a chunk that mentions usage: itself, itself without usage, or null (nothing). */
     private String tapped(String payload) {
-        if (!clientAsked && payload.endsWith(NULL_USAGE_LAST)) {
-            // OpenAI's own shape of every chunk but the last once usage is asked for: nothing to meter, and
-            // cutting the member off its end spares parsing and writing each chunk of the stream again
-            return payload.substring(0, payload.length() - NULL_USAGE_LAST.length()) + "}";
+        if (payload.endsWith(NULL_USAGE_LAST)) {
+            // OpenAI's own shape of every chunk but the last once usage is asked for: nothing to meter, so no chunk
+            // of the stream is parsed again (whoever asked), and cutting the member off its end spares writing it
+            return clientAsked ? payload : payload.substring(0, payload.length() - NULL_USAGE_LAST.length()) + "}";
         }
         JsonNode chunk;
         try {

@@ -10,7 +10,8 @@ import java.io.IOException;
 /**
  * The usage of one request, taken where the answer passes (a completion's body, or the stream's chunk that
  * reports usage) and charged then to the key's tokens-per-minute bucket, so the next request already sees it.
- * The request's record ({@code RequestRecord}) reads it when the request is done.
+ * The request's record ({@code RequestRecord}) reads it when the request is done. Reports are running totals: each
+ * charges only what the ones before it did not.
  */
 public final class UsageMeter {
 
@@ -18,6 +19,8 @@ public final class UsageMeter {
     private final ApiKeyIdentity identity;
     private volatile TokenUsage usage;
     private volatile String responseModel;
+    // guarded by this: the tokens charged to the key so far for this answer
+    private long charged;
 
     /** @param identity the caller's key, null without authentication (nothing is charged then) */
     public UsageMeter(RateLimiter limiter, ApiKeyIdentity identity) {
@@ -45,8 +48,22 @@ public final class UsageMeter {
             responseModel = answer.path("model").asText();
         }
         if (identity != null && limiter != null) {
-            limiter.chargeTokens(identity, reported.total());
+            limiter.chargeTokens(identity, uncharged(reported.total()));
         }
+    }
+
+    /**
+     * What of {@code total} is not charged yet. Usage is cumulative: a stream may report it on many chunks (vLLM's
+     * {@code stream_options.continuous_usage_stats}, which a client may send), each with the running total, and
+     * the answer costs its last total, not the sum of them.
+     */
+    private synchronized long uncharged(long total) {
+        long more = total - charged;
+        if (more <= 0) {
+            return 0;
+        }
+        charged = total;
+        return more;
     }
 
     /** What the provider reported, or null when it reported nothing (yet). */
