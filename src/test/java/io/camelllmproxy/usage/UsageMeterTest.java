@@ -64,6 +64,23 @@ class UsageMeterTest {
         assertEquals(200, next.statusCode(), "900 of the key's 1000 tokens were charged, not 3900: " + next.body());
     }
 
+    @Test
+    void aCompletionsBodyIsReadForItsTopLevelUsageAndModelOnly() {
+        UsageMeter meter = new UsageMeter(null, null);
+        meter.fromBody(("{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"a \\\"usage\\\" word\",\"usage\":{\"prompt_tokens\":99},\"model\":\"inner\"}}],"
+                + "\"model\":\"qwen-2\",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":2}},\"system_fingerprint\":null}").getBytes());
+        assertEquals(new TokenUsage(7, 3, 2, 0), meter.usage(), "the top level's usage, nothing nested");
+        assertEquals("qwen-2", meter.responseModel());
+
+        UsageMeter none = new UsageMeter(null, null);
+        none.fromBody("{\"model\":\"qwen-2\",\"usage\":null,\"choices\":[]}".getBytes());
+        none.fromBody("not json".getBytes());
+        none.fromBody("{\"usage\":{\"prompt_tokens\":1},".getBytes());
+        assertEquals(null, none.usage(), "no usage object, or a body that is not whole JSON, reports nothing");
+    }
+
     private static String usage(long prompt, long completion) {
         return "\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
                 + (prompt + completion) + "}";
