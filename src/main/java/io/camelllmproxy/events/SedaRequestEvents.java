@@ -40,7 +40,8 @@ public final class SedaRequestEvents implements RequestObserver {
             if (template == null) {
                 template = context.createProducerTemplate();
             }
-            template.sendBody(PRODUCER_URI, event(record));
+            // the endpoint resolved once, not the URI normalised and looked up again for every request
+            template.sendBody(queue, event(record));
         } catch (RuntimeException e) {
             LOG.debug("request event not published: {}", e.toString());
         }

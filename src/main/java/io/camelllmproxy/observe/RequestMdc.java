@@ -89,15 +89,18 @@ public final class RequestMdc implements InterceptStrategy {
     public static Scope open(String requestId, String keyName) {
         String previousId = MDC.get(REQUEST_ID);
         String previousKey = MDC.get(KEY_NAME);
-        if ((requestId == null || requestId.equals(previousId)) && (keyName == null || keyName.equals(previousKey))) {
-            // a step inside a step of the same request: nothing to set (Log4j copies its context map on each change)
+        // only what changes is set and restored: Log4j copies its context map on each change, and a step inside a
+        // step of the same request (or each step after the id was set on the thread) changes nothing or only one key
+        String newId = requestId == null || requestId.equals(previousId) ? null : requestId;
+        String newKey = keyName == null || keyName.equals(previousKey) ? null : keyName;
+        if (newId == null && newKey == null) {
             return NOTHING;
         }
-        put(REQUEST_ID, requestId);
-        put(KEY_NAME, keyName);
+        put(REQUEST_ID, newId);
+        put(KEY_NAME, newKey);
         return () -> {
-            restore(REQUEST_ID, requestId, previousId);
-            restore(KEY_NAME, keyName, previousKey);
+            restore(REQUEST_ID, newId, previousId);
+            restore(KEY_NAME, newKey, previousKey);
         };
     }
 

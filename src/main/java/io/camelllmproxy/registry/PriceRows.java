@@ -20,8 +20,11 @@ public final class PriceRows {
     public static final List<String> COLUMNS = List.of("input_cost_per_mtok", "output_cost_per_mtok",
             "cached_input_cost_per_mtok");
 
-    /** The largest price {@code NUMERIC(18, 6)} holds. */
-    private static final BigDecimal MAX = new BigDecimal("999999999999.999999");
+    /**
+     * The largest price: a dollar a token, far past any model's. It keeps every request's cost (tokens x price) within
+     * the ledger's {@code cost_usd NUMERIC(20, 10)}, so no row can be refused by the database and hold up its batch.
+     */
+    private static final BigDecimal MAX = new BigDecimal("1000000");
 
     private PriceRows() {
     }
@@ -29,7 +32,7 @@ public final class PriceRows {
     /** Why {@code price} cannot be stored, or null when it can (a price is never negative). */
     public static String problem(BigDecimal price) {
         return price.signum() < 0 || price.compareTo(MAX) > 0
-                ? "must be a number of USD per million tokens from 0 to 999999999999" : null;
+                ? "must be a number of USD per million tokens from 0 to 1000000" : null;
     }
 
     /** The price as stored: six decimals. */

@@ -21,8 +21,10 @@ import java.util.function.Consumer;
 public final class UsageTap implements StreamTranslator {
 
     private static final String USAGE = "usage";
-    /** A compact chunk's last member when it reports no usage; at the very end it can only be the top level's. */
-    private static final String NULL_USAGE_LAST = ",\"usage\":null}";
+    /** A compact chunk's member when it reports no usage. */
+    private static final String NULL_USAGE = ",\"usage\":null";
+    /** The start of the padding member OpenAI puts last on each chunk (stream_options.include_obfuscation). */
+    private static final String OBFUSCATION = ",\"obfuscation\":\"";
 
     private final StreamTranslator translator;
     private final Consumer<JsonNode> meter;
@@ -60,12 +62,37 @@ public final class UsageTap implements StreamTranslator {
         return out == null ? payloads : out;
     }
 
+    /**
+     * Where a top-level {@code ,"usage":null} starts when it is the chunk's last member, or the last before OpenAI's
+     * {@code "obfuscation":"..."} padding (which it puts last); else -1. At the very end of an object, or just
+     * before its last member that ends it, a member can only be the top level's.
+     */
+    static int nullUsageAtEnd(String payload) {
+        int end = payload.length() - 1;
+        if (end < 1 || payload.charAt(end) != '}') {
+            return -1;
+        }
+        int before = end;
+        if (payload.charAt(end - 1) == '"') {
+            // a padding string without quotes in it, opened just after ,"obfuscation":
+            int open = payload.lastIndexOf('"', end - 2);
+            if (open < 0 || !payload.startsWith(OBFUSCATION, open + 1 - OBFUSCATION.length())) {
+                return -1;
+            }
+            before = open + 1 - OBFUSCATION.length();
+        }
+        int start = before - NULL_USAGE.length();
+        return start > 0 && payload.startsWith(NULL_USAGE, start) ? start : -1;
+    }
+
     /** What the client gets of a chunk that mentions usage: itself, itself without usage, or null (nothing). */
     private String tapped(String payload) {
-        if (!clientAsked && payload.endsWith(NULL_USAGE_LAST)) {
-            // OpenAI's own shape of every chunk but the last once usage is asked for: nothing to meter, and
-            // cutting the member off its end spares parsing and writing each chunk of the stream again
-            return payload.substring(0, payload.length() - NULL_USAGE_LAST.length()) + "}";
+        int nullUsage = nullUsageAtEnd(payload);
+        if (nullUsage >= 0) {
+            // OpenAI's own shape of every chunk but the last once usage is asked for: nothing to meter, so no chunk
+            // of the stream is parsed again (whoever asked), and cutting the member out spares writing it
+            return clientAsked ? payload
+                    : payload.substring(0, nullUsage) + payload.substring(nullUsage + NULL_USAGE.length());
         }
         JsonNode chunk;
         try {

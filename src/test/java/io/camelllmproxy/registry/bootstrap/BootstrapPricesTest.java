@@ -88,12 +88,15 @@ class BootstrapPricesTest {
                       - model_id: a
                         input_cost_per_mtok: -1
                         output_cost_per_mtok: cheap
+                        cached_input_cost_per_mtok: 1000001
                 """);
         BootstrapException e = assertThrows(BootstrapException.class, () -> db.apply(file, Map.of()));
         String message = e.getMessage();
         assertTrue(message.contains(file + ":7: providers[0].models[0].input_cost_per_mtok must be a number of USD per million"
-                + " tokens from 0 to 999999999999"), message);
+                + " tokens from 0 to 1000000"), message);
         assertTrue(message.contains(file + ":8: providers[0].models[0].output_cost_per_mtok must be a number"), message);
+        // past a dollar a token a request's cost could overflow the ledger's cost_usd and hold up its batch for good
+        assertTrue(message.contains(file + ":9: providers[0].models[0].cached_input_cost_per_mtok must be a number"), message);
         assertEquals(List.of(), prices());
     }
 }
