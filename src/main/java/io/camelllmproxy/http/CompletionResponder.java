@@ -1,11 +1,11 @@
 package io.camelllmproxy.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.camelllmproxy.usage.UsageMeters;
 import io.camelllmproxy.registry.ModelTarget;
 import io.camelllmproxy.security.ProviderCredential;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.UpstreamHeaders;
+import io.camelllmproxy.usage.UsageMeters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

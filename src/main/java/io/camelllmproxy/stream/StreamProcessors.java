@@ -1,7 +1,6 @@
 package io.camelllmproxy.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.camelllmproxy.usage.UsageMeters;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.failover.Attempts;
@@ -15,6 +14,7 @@ import io.camelllmproxy.transform.StreamUsage;
 import io.camelllmproxy.transform.WireTransformer;
 import io.camelllmproxy.upstream.StreamedBody;
 import io.camelllmproxy.upstream.UpstreamHeaders;
+import io.camelllmproxy.usage.UsageMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.AsyncCallback;

@@ -1,13 +1,12 @@
 package io.camelllmproxy.transform;
 
-import io.camelllmproxy.security.CredentialScheme;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.CredentialScheme;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

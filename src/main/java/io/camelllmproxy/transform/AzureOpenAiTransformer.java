@@ -1,11 +1,10 @@
 package io.camelllmproxy.transform;
 
-import io.camelllmproxy.security.CredentialScheme;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelllmproxy.error.GatewayException;
 import io.camelllmproxy.error.OpenAiError;
 import io.camelllmproxy.registry.ModelTarget;
+import io.camelllmproxy.security.CredentialScheme;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.camelllmproxy.usage;
 
 import io.camelllmproxy.support.FakeUpstream;
 import io.camelllmproxy.support.GatewayHarness;
-import io.camelllmproxy.support.PrometheusText;
 import io.camelllmproxy.support.LogCapture;
+import io.camelllmproxy.support.PrometheusText;
 import io.camelllmproxy.support.ProxiedDatabase;
 import io.camelllmproxy.support.TestDatabase;
 import org.apache.logging.log4j.Level;
